@@ -2,10 +2,21 @@
  * Builds the configured object store adapter. The composition root calls this; nothing else names an adapter.
  */
 import type { SluiceConfig } from '../../config/config.ts';
+import { ConfigError } from '../../core/errors/config-error.ts';
 import { SluiceError } from '../../core/errors/sluice-error.ts';
 import type { ObjectStore } from '../../ports/object-store.ts';
 
-/** Open the object store named by `config.storage.kind`. */
+/**
+ * Open the object store named by `config.storage.kind`: the folder `config.storage.localRoot`, or the GCS bucket.
+ *
+ * @example const objects = await openObjectStore(config); await objects.write('landing/orders/a.jsonl', text)
+ */
 export async function openObjectStore(config: SluiceConfig): Promise<ObjectStore> {
-  throw new SluiceError('E_NOT_BUILT', `object store ${config.storage.kind} is not built yet`);
+  if (config.storage.kind === 'local') {
+    const { FilesystemObjectStore } = await import('./filesystem/filesystem-object-store.ts');
+    return new FilesystemObjectStore({ root: config.storage.localRoot });
+  }
+  const bucket = config.storage.gcsBucket;
+  if (!bucket) throw new ConfigError('GCS_BUCKET is required with SLUICE_STORAGE=gcs');
+  throw new SluiceError('E_NOT_BUILT', `the GCS object store (bucket ${bucket}) is not built yet`);
 }
