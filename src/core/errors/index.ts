@@ -1,3 +1,10 @@
 export { ConfigError } from './config-error.ts';
+export { ConflictError } from './conflict-error.ts';
+export { type DagProblem, DagValidationError, formatDagProblem } from './dag-validation-error.ts';
+export { InvalidDurationError } from './invalid-duration-error.ts';
 export { NonRetryableError } from './non-retryable-error.ts';
+export { NotFoundError } from './not-found-error.ts';
+export { RunFailedError } from './run-failed-error.ts';
 export { hasCode, SluiceError } from './sluice-error.ts';
+export { TaskTimeoutError } from './task-timeout-error.ts';
+export { UsageError } from './usage-error.ts';
