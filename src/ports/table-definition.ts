@@ -25,4 +25,12 @@ export interface TableDefinition {
   readonly partitionBy?: string;
   /** BigQuery only: `CLUSTER BY` columns. */
   readonly clusterBy?: readonly string[];
+  /**
+   * Reference rows that `ensureTables` inserts when their primary key is absent (reference tables such as
+   * `ref_state_regions`); existing rows are never changed.
+   */
+  readonly seed?: readonly SeedRow[];
 }
+
+/** One row of a reference table's seed, keyed by column name. */
+export type SeedRow = Readonly<Record<string, string | number | boolean | null>>;
