@@ -54,6 +54,8 @@ export interface LoadLinesRequest {
   readonly constants?: SqlParams;
   /** Map from URI to the object name stored in `source_file` (defaults to the URI). */
   readonly sourceNames?: Readonly<Record<string, string>>;
+  /** Constant columns per URI, added to that file's rows (e.g. `{ landed_at }` from the file ledger). */
+  readonly fileConstants?: Readonly<Record<string, SqlParams>>;
 }
 
 /** Load CSV objects with a header row into a table whose columns are all text. */
@@ -81,6 +83,8 @@ export interface ExportCsvRequest {
 export interface EnsureResult {
   readonly created: readonly string[];
   readonly unchanged: readonly string[];
+  /** Existing tables that were completed: columns added to the definition since, or missing seed rows. */
+  readonly updated?: readonly string[];
 }
 
 /** What an engine can do differently; code asks the adapter instead of testing the dialect name. */

@@ -1,6 +1,6 @@
 /**
  * Builds the configured warehouse adapter. The composition root (CLI, worker, task runner) calls this;
- * nothing else names an adapter.
+ * nothing else names an adapter. Adapters open lazily: building one touches neither the file nor the network.
  */
 import type { SluiceConfig } from '../../config/config.ts';
 import { SluiceError } from '../../core/errors/sluice-error.ts';
@@ -8,5 +8,10 @@ import type { Warehouse } from '../../ports/warehouse.ts';
 
 /** Open (lazily) the warehouse named by `config.warehouse.kind`. */
 export async function openWarehouse(config: SluiceConfig): Promise<Warehouse> {
-  throw new SluiceError('E_NOT_BUILT', `warehouse adapter ${config.warehouse.kind} is not built yet`);
+  if (config.warehouse.kind === 'bigquery') {
+    throw new SluiceError('E_NOT_BUILT', 'the BigQuery warehouse adapter is not built yet');
+  }
+  const { DuckDbWarehouse } = await import('./duckdb/duckdb-warehouse.ts');
+  const { duckDbOptionsFromConfig } = await import('./duckdb/duckdb-config.ts');
+  return new DuckDbWarehouse(duckDbOptionsFromConfig(config));
 }
