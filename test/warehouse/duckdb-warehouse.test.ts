@@ -158,7 +158,9 @@ describe('DuckDB warehouse', () => {
 
   it('fails with one line naming the statement and a missing parameter', async () => {
     h = await makeDuckDbHarness();
-    const e = (await h.warehouse.query('-- count orders\nSELECT $x AS x').catch((error: unknown) => error)) as Error;
+    const e = (await h.warehouse
+      .query('-- count orders\nSELECT $x AS x')
+      .catch((error: unknown) => error)) as Error;
     expect(e).toMatchObject({ code: 'E_WAREHOUSE_QUERY' });
     expect(e.message).toContain('$x');
     expect(e.message).toContain('count orders');
