@@ -9,7 +9,9 @@ import dataQualityChecks from './data_quality_checks.ts';
 import dimCustomers from './dim_customers.ts';
 import dimProducts from './dim_products.ts';
 import factOrders from './fact_orders.ts';
+import quarantineCustomers from './quarantine_customers.ts';
 import quarantineOrders from './quarantine_orders.ts';
+import quarantineProducts from './quarantine_products.ts';
 import refStateRegions from './ref_state_regions.ts';
 import reportDqDailySummary from './report_dq_daily_summary.ts';
 import reportInactiveCustomers from './report_inactive_customers.ts';
@@ -27,6 +29,8 @@ export const allTables: readonly TableDefinition[] = Object.freeze([
   quarantineOrders,
   stagingProducts,
   stagingCustomers,
+  quarantineProducts,
+  quarantineCustomers,
   dimProducts,
   dimCustomers,
   factOrders,
