@@ -4,6 +4,8 @@
  * and 2 price changes, re-runs, and broken rows quarantined with their reasons.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateCustomers } from '../../scripts/generate/customers.ts';
+import { generateProducts } from '../../scripts/generate/products.ts';
 import type { Row } from '../../src/ports/warehouse.ts';
 import { type Bed, openBed } from './harness.ts';
 import {
@@ -28,6 +30,10 @@ afterEach(async () => {
 async function loadDimension(entity: 'products' | 'customers', csv: string, day: string, name = 'snap.csv') {
   const object = `landing/${entity}/${day}-${name}`;
   await bed.objects.write(object, csv);
+  return loadObject(entity, object, day);
+}
+
+async function loadObject(entity: 'products' | 'customers', object: string, day: string) {
   const batch = `daily_batch_processing__${day.replaceAll('-', '')}T0000Z`;
   const singular = entity === 'products' ? 'product' : 'customer';
   await bed.warehouse.execute(bed.render(`sql/dimensions/reset_${singular}_batch`), {
@@ -84,6 +90,24 @@ describe('dimension snapshots', () => {
       registration_date: '2025-02-01',
       customer_tier: 'bronze',
       valid_from: expect.stringMatching(/^2026-04-01T00:00:00/),
+    });
+  });
+
+  it('loads snapshots from the generators (CRLF rows, Python csv quoting) row for row', async () => {
+    const atMicros = Date.parse('2026-04-01T06:00:00Z') * 1000;
+    const p = await generateProducts(bed.objects, { seed: 'daily', atMicros, count: 250 });
+    const c = await generateCustomers(bed.objects, { seed: 'daily', atMicros, count: 400 });
+    const pb = await loadObject('products', p.files[0]!.name, '2026-04-01');
+    const cb = await loadObject('customers', c.files[0]!.name, '2026-04-01');
+    expect(await quarantine('products', pb)).toEqual([]);
+    expect(await quarantine('customers', cb)).toEqual([]);
+    expect(await products()).toHaveLength(250);
+    expect(await customers()).toHaveLength(400);
+    const text = await bed.objects.readText(p.files[0]!.name);
+    const firstRow = text.split('\r\n')[1]!.split(',');
+    expect((await products())[0]).toMatchObject({
+      product_id: firstRow[0],
+      stock_level: Number(firstRow[4]),
     });
   });
 
