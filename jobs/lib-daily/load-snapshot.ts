@@ -9,7 +9,6 @@ import type { LedgerEntry } from '../../src/ports/file-ledger.ts';
 import type { ObjectInfo } from '../../src/ports/object-store.ts';
 import { type JobContext, NonRetryableError, type SkipOutcome, skip } from '../../src/sdk/index.ts';
 import { assertCsvHeader } from './csv-header.ts';
-import { dailySql, ensureDailyTables } from './daily-sql.ts';
 import { reportDay } from './report-day.ts';
 import { runCheck } from './run-check.ts';
 
@@ -52,7 +51,7 @@ export async function loadSnapshot(
   const { entity } = spec;
   const batchId = ctx.runId;
   const day = reportDay(ctx.interval);
-  const sql = dailySql(ctx);
+  const sql = (name: string, vars?: Record<string, unknown>) => ctx.sql(name, vars);
   const opts = { identity: ctx.identity, signal: ctx.signal };
 
   await recordLanded(ctx, entity);
@@ -71,7 +70,6 @@ export async function loadSnapshot(
   ctx.log.info(`loading ${entity} snapshot ${newest.object}`, { source, held: held.length });
 
   await assertCsvHeader(ctx.objects, source, spec.columns);
-  await ensureDailyTables(ctx);
   await ctx.warehouse.execute(sql(`sql/dimensions/reset_${singular(entity)}_batch`), {
     ...opts,
     params: { batch_id: batchId },

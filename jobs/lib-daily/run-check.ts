@@ -6,7 +6,6 @@
 
 import type { SqlParams } from '../../src/ports/warehouse.ts';
 import type { JobContext } from '../../src/sdk/index.ts';
-import { dailySql } from './daily-sql.ts';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
@@ -46,7 +45,7 @@ export interface CheckResult {
  * @example const r = await runCheck(ctx, { name: 'order_file_freshness', targetTable: 'fact_orders', ... })
  */
 export async function runCheck(ctx: JobContext<unknown>, spec: CheckSpec): Promise<CheckResult> {
-  const sql = dailySql(ctx);
+  const sql = (name: string, vars?: Record<string, unknown>) => ctx.sql(name, vars);
   const checkSql = sql(`quality/daily/${spec.name}`, spec.vars).trimEnd();
   const opts = { params: spec.params, identity: ctx.identity, signal: ctx.signal };
   const counted = await ctx.warehouse.query<{ n: number | string }>(

@@ -14,16 +14,9 @@ import type { Row, SqlParams } from '../../src/ports/warehouse.ts';
 import type { Job, JobContext, JobReturn } from '../../src/sdk/index.ts';
 import { createSqlRenderer } from '../../src/sql/sql-renderer.ts';
 import { allTables } from '../../tables/index.ts';
-import quarantineCustomers from '../../tables/quarantine_customers.ts';
-import quarantineProducts from '../../tables/quarantine_products.ts';
 
 export const projectDir = join(import.meta.dirname, '..', '..');
 export const DAG_ID = 'daily_batch_processing';
-
-const extraTables = [quarantineProducts, quarantineCustomers].filter(
-  (t) => !allTables.some((r) => r.name === t.name),
-);
-export const pipelineTables = [...allTables, ...extraTables];
 
 export interface Bed {
   readonly dir: string;
@@ -48,12 +41,11 @@ export async function openBed(): Promise<Bed> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-daily-'));
   const warehouse = new DuckDbWarehouse({ path: join(dir, 'warehouse.duckdb'), dataset: 'ecommerce_data' });
   const objects = new FilesystemObjectStore({ root: join(dir, 'bucket'), durable: false });
-  await warehouse.ensureTables(pipelineTables);
+  await warehouse.ensureTables(allTables);
   const renderer = createSqlRenderer({
     projectDir,
     dialect: 'duckdb',
     qualify: (t) => warehouse.qualify(t),
-    tables: pipelineTables.map((t) => t.name),
   });
   const logs: string[] = [];
   const logger = (fields: Record<string, unknown> = {}): Logger => {
