@@ -3,7 +3,6 @@
  */
 import type { SluiceConfig } from '../../config/config.ts';
 import { ConfigError } from '../../core/errors/config-error.ts';
-import { SluiceError } from '../../core/errors/sluice-error.ts';
 import type { ObjectStore } from '../../ports/object-store.ts';
 
 /**
@@ -18,5 +17,11 @@ export async function openObjectStore(config: SluiceConfig): Promise<ObjectStore
   }
   const bucket = config.storage.gcsBucket;
   if (!bucket) throw new ConfigError('GCS_BUCKET is required with SLUICE_STORAGE=gcs');
-  throw new SluiceError('E_NOT_BUILT', `the GCS object store (bucket ${bucket}) is not built yet`);
+  // The client reads Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS) and honours
+  // STORAGE_EMULATOR_HOST, which points it at an emulator without credentials.
+  const { GcsObjectStore } = await import('./gcs/gcs-object-store.ts');
+  return GcsObjectStore.open({
+    bucket,
+    ...(config.storage.gcsProject ? { projectId: config.storage.gcsProject } : {}),
+  });
 }
