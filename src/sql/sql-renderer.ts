@@ -3,8 +3,8 @@
  * `param()` for bound values, dialect macros by dbt-style dispatch, `<name>.<dialect>.sql` overrides, and
  * strict variables: anything undefined fails with the file, the name and every name searched.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import nunjucks from 'nunjucks';
 import { allTables } from '../../tables/index.ts';
 import { SqlRenderError } from '../core/errors/sql-render-error.ts';
@@ -52,7 +52,14 @@ export function createSqlRenderer(options: SqlRendererOptions): SqlRenderer {
   // The error raised inside a global during the current render; nunjucks wraps errors into its own
   // TemplateError text, so we keep ours to rethrow it whole with the file and line.
   let pending: SqlRenderError | undefined;
+  /** The undefined name behind `pending`, to find its line ourselves (nunjucks' line is approximate). */
+  let pendingName: string | undefined;
   let currentVars: readonly string[] = [];
+  /** Templates loaded by the current render (the file and what it includes), in load order. */
+  let loaded: string[] = [];
+  (env as unknown as { on(event: 'load', fn: (name: string) => void): void }).on('load', (loadedName) => {
+    loaded.push(loadedName);
+  });
   const fail = (message: string): never => {
     pending = new SqlRenderError(message);
     throw pending;
@@ -109,6 +116,7 @@ export function createSqlRenderer(options: SqlRendererOptions): SqlRenderer {
     get(target, prop) {
       if (typeof prop !== 'string' || prop in target) return target[prop as string];
       const searched = resolveMacro(prop, dialect, registry).searched;
+      pendingName = prop;
       return fail(
         `'${prop}' is not defined: not a variable passed to the template (${
           currentVars.length ? currentVars.join(', ') : 'none were passed'
@@ -131,16 +139,35 @@ export function createSqlRenderer(options: SqlRendererOptions): SqlRenderer {
           `no SQL file for ${base} in ${projectDir}: searched ${candidates.join(', ')}`,
         );
       pending = undefined;
+      pendingName = undefined;
+      loaded = [];
       currentVars = Object.keys(vars).sort();
       try {
         return `${env.render(file, vars).trimEnd()}\n`;
       } catch (error) {
         const own = pending as SqlRenderError | undefined;
-        const where = `${file}${lineOf(error, own !== undefined)}`;
+        // The template the error happened in: an included file when nunjucks names one.
+        const named = /^\(([^)]+\.sql)\)/.exec(String((error as Error)?.message ?? ''))?.[1];
+        let inFile = named ? (isAbsolute(named) ? relative(projectDir, named) : named) : file;
+        let line = lineOf(error, own !== undefined);
+        const name = pendingName as string | undefined;
+        if (name) {
+          // Nunjucks' line is approximate and names the outer file for includes: find the tag ourselves.
+          for (const candidate of [inFile, ...loaded.filter((l) => l !== inFile)]) {
+            const found = lineOfName(join(projectDir, candidate), name);
+            if (found) {
+              inFile = candidate;
+              line = found;
+              break;
+            }
+          }
+        }
+        const where = `${inFile}${line}`;
         if (own) throw new SqlRenderError(`${where}: ${own.message}`, { cause: error });
         throw new SqlRenderError(`${where}: ${templateMessage(error)}`, { cause: error });
       } finally {
         pending = undefined;
+        pendingName = undefined;
       }
     },
   };
@@ -160,6 +187,42 @@ function stripKeywordArgs(args: unknown[], fail: (m: string) => never): unknown[
 function lineOf(error: unknown, thrownByGlobal: boolean): string {
   const m = /\[Line (\d+), Column (\d+)\]/.exec(String((error as Error)?.message ?? ''));
   return m ? ` line ${Number(m[1]) + (thrownByGlobal ? 1 : 0)}` : '';
+}
+
+/** ` line N` of the first template tag that mentions `name` (header comments excluded), or ''. */
+function lineOfName(path: string, name: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+  const word = new RegExp(`\\b${name.replace(/[^A-Za-z0-9_]/g, '')}\\b`);
+  let inTag = false;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!inTag && line.trimStart().startsWith('--')) continue;
+    // Only text inside {{ }} / {% %} counts: SQL columns may share the name.
+    let tagged = '';
+    let rest = line;
+    while (rest.length) {
+      if (inTag) {
+        const end = rest.search(/[}%]\}/);
+        tagged += end < 0 ? rest : rest.slice(0, end);
+        if (end < 0) break;
+        rest = rest.slice(end + 2);
+        inTag = false;
+      } else {
+        const start = rest.search(/\{[{%]/);
+        if (start < 0) break;
+        rest = rest.slice(start + 2);
+        inTag = true;
+      }
+    }
+    if (word.test(tagged)) return ` line ${i + 1}`;
+  }
+  return '';
 }
 
 function templateMessage(error: unknown): string {

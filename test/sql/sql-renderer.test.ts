@@ -114,6 +114,18 @@ describe('sql renderer', () => {
       expect(renderError(() => r.render('sql/a')).message).toContain('unknown ref("t2")');
     });
 
+    it('names the included fragment and the line where an undefined name is used', () => {
+      const r = createSqlRenderer({ projectDir: dir, dialect: 'duckdb', qualify: (t) => t, tables: ['t1'] });
+      writeFileSync(
+        join(dir, 'sql/_frag.sql'),
+        '-- fragment, uses limit_rows\nSELECT 1\n{% if x %}\nLIMIT {{ limit_rows }}\n{% endif %}',
+      );
+      writeFileSync(join(dir, 'sql/outer.sql'), "-- outer\nSELECT * FROM ({% include 'sql/_frag.sql' %})");
+      expect(renderError(() => r.render('sql/outer', { x: true })).message).toMatch(
+        /^sql\/_frag\.sql line 4: 'limit_rows' is not defined/,
+      );
+    });
+
     it('rejects keyword arguments and bad parameter names', () => {
       const r = createSqlRenderer({ projectDir: dir, dialect: 'bigquery', qualify: (t) => t });
       writeFileSync(join(dir, 'sql/k.sql'), "-- k\nSELECT {{ ts_trunc('x', unit='hour') }}");
