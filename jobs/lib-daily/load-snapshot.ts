@@ -5,6 +5,7 @@
  * archive every snapshot the run claimed to `archive/<entity>/dt=D/<batch_id>/`. The rows never leave the
  * warehouse; this code moves names, counts and timestamps.
  */
+import { hasCode } from '../../src/core/errors/sluice-error.ts';
 import type { LedgerEntry } from '../../src/ports/file-ledger.ts';
 import type { ObjectInfo } from '../../src/ports/object-store.ts';
 import { type JobContext, NonRetryableError, type SkipOutcome, skip } from '../../src/sdk/index.ts';
@@ -75,16 +76,27 @@ export async function loadSnapshot(
     params: { batch_id: batchId },
   });
   const uri = ctx.objects.uri(source);
-  await ctx.warehouse.loadCsv(
-    {
-      uris: [uri],
-      table: `staging_${entity}`,
-      columns: spec.columns,
-      constants: { batch_id: batchId },
-      sourceNames: { [uri]: newest.object },
-    },
-    opts,
-  );
+  try {
+    await ctx.warehouse.loadCsv(
+      {
+        uris: [uri],
+        table: `staging_${entity}`,
+        columns: spec.columns,
+        constants: { batch_id: batchId },
+        sourceNames: { [uri]: newest.object },
+      },
+      opts,
+    );
+  } catch (error) {
+    // A file the CSV reader rejects (a row with too many fields, broken quoting) fails the same way on every
+    // try: fail now, naming the file, instead of retrying.
+    if (hasCode(error, 'E_WAREHOUSE_LOAD'))
+      throw new NonRetryableError(
+        `${newest.object}: the ${entity} snapshot cannot be read as CSV (${(error as Error).message}); fix the file upstream, or take it out with \`sluice files skip\``,
+        { cause: error },
+      );
+    throw error;
+  }
   await ctx.warehouse.execute(sql(`sql/dimensions/validate_${entity}`), {
     ...opts,
     params: { batch_id: batchId },

@@ -132,6 +132,20 @@ describe('dimension load jobs', () => {
     expect(await names('landing/customers/')).toEqual(['landing/customers/headerless.csv']);
   });
 
+  it('fails without retry naming the file when the CSV reader rejects a row', async () => {
+    await bed.objects.write(
+      'landing/products/ragged.csv',
+      'product_id,product_name,category,price,stock_level\nPROD-1,A,Books,1.00,3\nPROD-2,B,Books,1.00,3,extra\n',
+    );
+    await expect(bed.runJob(loadProducts, D, { taskId: 'load_products', ledger })).rejects.toMatchObject({
+      code: 'E_NON_RETRYABLE',
+      message: expect.stringMatching(
+        /^landing\/products\/ragged\.csv: the products snapshot cannot be read as CSV/,
+      ),
+    });
+    expect(await count('dim_products')).toBe(0);
+  });
+
   it('does not merge a snapshot with too many bad rows, keeps it claimed and records a failed check', async () => {
     await bed.objects.write('landing/products/good.csv', sampleProducts());
     await bed.runJob(loadProducts, '2099-02-28', { taskId: 'load_products', ledger });
