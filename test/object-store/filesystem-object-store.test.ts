@@ -137,6 +137,26 @@ describe('FilesystemObjectStore specifics', () => {
     expect(ro.message).toContain('landing/x');
   });
 
+  it('reports a real full disk as one line naming the object and leaves no temp file (tmpfs, root only)', async () => {
+    const mnt = join(dir, 'small');
+    mkdirSync(mnt);
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt], { encoding: 'utf8' });
+    if (mounted.status !== 0) return; // not root or no CAP_SYS_ADMIN: the mapping test above covers the message
+    try {
+      const small = new FilesystemObjectStore({ root: mnt });
+      const error = await small.write('archive/orders/big.jsonl', Buffer.alloc(256 * 1024, 120)).then(
+        () => ({ code: 'none', message: 'no error' }),
+        (e: unknown) => e as Error & { code: string },
+      );
+      expect(error.code).toBe('E_OBJECT_STORE');
+      expect(error.message).toContain('no space left on device to write archive/orders/big.jsonl');
+      expect(readdirSync(join(mnt, 'archive/orders'))).toEqual([]);
+      expect(await small.exists('archive/orders/big.jsonl')).toBe(false);
+    } finally {
+      spawnSync('umount', [mnt]);
+    }
+  });
+
   it('reports a permission error as one line naming the object (run as an unprivileged user)', async () => {
     if (process.getuid?.() !== 0) {
       // Not root: make the folder read-only for ourselves.
