@@ -117,7 +117,7 @@ export function* orderLines(options: OrdersOptions): Generator<GeneratedLine> {
         yield { file, text: formatOrder(order), truth: { type: 'duplicate', order } };
       } else if (r < badShare + dupShare + resendShare && pool.length > 0) {
         const of = rng.choice(pool);
-        const order = resend(rng, of);
+        const order = resend(rng, of, options.atMicros);
         yield { file, text: formatOrder(order), truth: { type: 'resend', order, of } };
       } else {
         const order = makeOrder(rng, options.atMicros, spread, ranges);
@@ -134,14 +134,19 @@ function remember(ring: Order[], order: Order, rng: Prng): void {
   else ring[rng.int(0, POOL_SIZE - 1)] = order;
 }
 
-/** A later version of `of`: another status, one item fewer when it has several, 1..90 minutes later. */
-function resend(rng: Prng, of: Order): Order {
+/**
+ * A later version of `of`: another status, one item fewer when it has several, and an order time moved by
+ * 1..90 minutes (later, or earlier when later would pass `atMicros`), so it often lands in another hour.
+ */
+function resend(rng: Prng, of: Order, atMicros: number): Order {
   const items = of.items.length > 1 ? of.items.slice(0, -1) : of.items;
   const status = rng.choice(PAYMENT_STATUSES.filter((s) => s !== of.payment_status));
-  const later = parseIsoMicros(of.order_timestamp) + rng.int(1, 90) * 60_000_000;
+  const shift = rng.int(1, 90) * 60_000_000;
+  const original = parseIsoMicros(of.order_timestamp);
+  const moved = original + shift <= atMicros ? original + shift : original - shift;
   return {
     ...of,
-    order_timestamp: pyIsoformat(later),
+    order_timestamp: pyIsoformat(moved),
     items,
     total_amount: orderTotal(items),
     payment_status: status,
