@@ -204,6 +204,18 @@ export function objectStoreContract(label: string, factory: ContractFactory): vo
       expect(await names(store, `${b}m/`)).toEqual([`${b}m/dst.json`]);
     });
 
+    it('lets two concurrent moves of the same object both succeed with one result', async () => {
+      await store.write(`${b}race/src.json`, 'once');
+      const [x, y] = await Promise.all([
+        store.move(`${b}race/src.json`, `${b}race/dst.json`),
+        store.move(`${b}race/src.json`, `${b}race/dst.json`),
+      ]);
+      expect(x.size).toBe(4);
+      expect(y.size).toBe(4);
+      expect(await names(store, `${b}race/`)).toEqual([`${b}race/dst.json`]);
+      expect(await store.readText(`${b}race/dst.json`)).toBe('once');
+    });
+
     it('deletes, treating a missing object as done, and honours ifGenerationMatch', async () => {
       const info = await store.write(`${b}d/obj.json`, 'x');
       await store.delete(`${b}d/none.json`);

@@ -203,7 +203,13 @@ export class FilesystemObjectStore implements ObjectStore {
       // Same filesystem: rename is atomic, so a crash leaves the object either here or there, never both.
       await rename(from, to);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw fsError(error, 'move', source, this.root);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        // Another mover (a concurrent retry of the same task) got there first.
+        const done = await this.stat(destination);
+        if (done) return done;
+      }
+      if (code !== 'EXDEV') throw fsError(error, 'move', source, this.root);
       const copied = await this.copy(source, destination);
       if (copied.size !== before.size)
         throw new ObjectStoreError(`move ${source}: copy size differs, source kept`, source);

@@ -186,7 +186,16 @@ export class GcsObjectStore implements ObjectStore {
       throw new ObjectNotFoundError(this.uri(source), source);
     }
     if (source === destination) return toInfo(before);
-    const after = await this.copy(source, destination);
+    let after: ObjectInfo;
+    try {
+      after = await this.copy(source, destination);
+    } catch (error) {
+      // The source vanished after the stat: a concurrent retry of the same move finished it.
+      const done =
+        (error as { code?: string }).code === 'E_OBJECT_NOT_FOUND' && (await this.stat(destination));
+      if (done) return done;
+      throw error;
+    }
     const copied = await this.#fullStat(destination);
     if (!copied || after.size !== Number(before.size) || (before.crc32c && copied.crc32c !== before.crc32c))
       throw new ObjectStoreError(
