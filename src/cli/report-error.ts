@@ -4,7 +4,15 @@
  */
 import { hasCode } from '../core/errors/sluice-error.ts';
 
-const USER_ERROR_CODES = new Set(['E_CONFIG', 'E_USAGE', 'E_NOT_FOUND', 'E_DAG_INVALID', 'E_SQL_RENDER']);
+const USER_ERROR_CODES = new Set([
+  'E_BAD_OBJECT_NAME',
+  'E_OBJECT_NOT_FOUND',
+  'E_CONFIG',
+  'E_USAGE',
+  'E_NOT_FOUND',
+  'E_DAG_INVALID',
+  'E_SQL_RENDER',
+]);
 
 export function reportError(error: unknown): number {
   const err = error instanceof Error ? error : new Error(String(error));
