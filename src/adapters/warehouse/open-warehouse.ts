@@ -3,13 +3,14 @@
  * nothing else names an adapter. Adapters open lazily: building one touches neither the file nor the network.
  */
 import type { SluiceConfig } from '../../config/config.ts';
-import { SluiceError } from '../../core/errors/sluice-error.ts';
 import type { Warehouse } from '../../ports/warehouse.ts';
 
 /** Open (lazily) the warehouse named by `config.warehouse.kind`. */
 export async function openWarehouse(config: SluiceConfig): Promise<Warehouse> {
   if (config.warehouse.kind === 'bigquery') {
-    throw new SluiceError('E_NOT_BUILT', 'the BigQuery warehouse adapter is not built yet');
+    const { BigQueryWarehouse } = await import('./bigquery/bigquery-warehouse.ts');
+    const { bigQueryOptionsFromConfig } = await import('./bigquery/bigquery-config.ts');
+    return new BigQueryWarehouse(bigQueryOptionsFromConfig(config));
   }
   const { DuckDbWarehouse } = await import('./duckdb/duckdb-warehouse.ts');
   const { duckDbOptionsFromConfig } = await import('./duckdb/duckdb-config.ts');
