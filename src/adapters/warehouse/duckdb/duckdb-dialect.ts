@@ -65,5 +65,10 @@ export function rawLineReadOptions(maxLineBytes: number): string {
   ].join(', ');
 }
 
-/** The condition that drops blank lines (empty or only whitespace), which the data contract skips. */
-export const NOT_BLANK = `raw_line IS NOT NULL AND trim(raw_line, ' ' || chr(9) || chr(13) || chr(11) || chr(12)) <> ''`;
+const WHITESPACE = `' ' || chr(9) || chr(13) || chr(11) || chr(12)`;
+
+/**
+ * The condition that drops blank lines (empty or only whitespace), which the data contract skips. Only lines
+ * that start with whitespace are trimmed: trimming every line costs more than the rest of the load.
+ */
+export const NOT_BLANK = `raw_line IS NOT NULL AND CASE WHEN contains(${WHITESPACE}, left(raw_line, 1)) THEN trim(raw_line, ${WHITESPACE}) <> '' ELSE true END`;
