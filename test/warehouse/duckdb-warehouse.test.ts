@@ -38,6 +38,27 @@ describe('DuckDB warehouse', () => {
     expect(regions.rows.map((r) => r.region)).toEqual(['West', 'Other', 'East', 'South']);
   });
 
+  it('sluice init twice: openWarehouse(config).ensureTables(allTables) creates everything, then changes nothing', async () => {
+    h = await makeDuckDbHarness();
+    const config = compileConfig({
+      env: { SLUICE_HOME: h.dir },
+      cwd: h.dir,
+      projectDir: h.dir,
+      fileOverrides: {},
+      flags: {},
+    });
+    const first = await openWarehouse(config);
+    expect((await first.ensureTables(allTables)).created).toHaveLength(allTables.length);
+    await first.close();
+    const second = await openWarehouse(config);
+    expect(await second.ensureTables(allTables)).toEqual({
+      created: [],
+      unchanged: allTables.map((t) => t.name),
+      updated: [],
+    });
+    await second.close();
+  });
+
   it('adds a column that was added to a definition, reporting the table as updated', async () => {
     h = await makeDuckDbHarness();
     await h.warehouse.ensureTables([contractRawTable]);
