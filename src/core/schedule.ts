@@ -1,6 +1,6 @@
 /**
  * Cron math, pure: every function takes the instants it needs (no clock). Croner evaluates the 5-field
- * expression in UTC; the same library wakes the scheduler (docs/adr/0002-croner-for-schedules.md).
+ * expression in UTC; the same library wakes the scheduler (docs/adr/0004-croner-for-schedules.md).
  */
 import { Cron } from 'croner';
 

@@ -5,7 +5,7 @@
  *
  * Every state change is a compare-and-set on (expected state, try number), so a try that lost its lease
  * (a zombie that came back, a duplicate delivery) cannot overwrite the outcome of a newer one
- * (docs/adr/0006-compare-and-set-fencing.md).
+ * (docs/adr/0012-compare-and-set-fencing.md).
  */
 import type { JsonValue } from '../core/dag/dag-definition.ts';
 import type { DagSpec } from '../core/dag/dag-spec.ts';

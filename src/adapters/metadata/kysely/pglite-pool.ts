@@ -2,7 +2,7 @@
  * A one-connection "pool" over PGlite with the shape kysely's PostgresDialect drives (the subset of pg's Pool
  * it needs). PGlite is a single Postgres session, so the pool hands the one client to one borrower at a time:
  * a kysely transaction holds it from BEGIN to COMMIT and no other query can slip into it
- * (docs/adr/0005-kysely-with-pglite-shim.md).
+ * (docs/adr/0011-kysely-with-pglite-shim.md).
  */
 import type { PGlite } from '@electric-sql/pglite';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
