@@ -4,36 +4,49 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import checkFreshness from '../../jobs/check_freshness.ts';
+import type { FileLedger, FileState } from '../../src/ports/file-ledger.ts';
 import { type Bed, openBed } from './harness.ts';
-import { MemoryLedger } from './memory-ledger.ts';
 
 const D = '2026-06-10';
 let bed: Bed;
-let ledger: MemoryLedger;
+let ledger: FileLedger;
 
 beforeEach(async () => {
-  bed = await openBed();
-  ledger = new MemoryLedger();
+  bed = await openBed({ ledger: true });
+  ledger = bed.ledger!;
 });
 afterEach(async () => {
   await bed?.close();
 });
 
 const at = (iso: string) => new Date(`${iso}Z`);
+
+/** Put an order file in the ledger as landed at `landedAt`, then walk it to `state` with the ledger's own API. */
+async function land(name: string, landedAt: Date, state: FileState = 'archived'): Promise<void> {
+  const info = { name, size: 10, generation: '1', createdAt: landedAt, updatedAt: landedAt };
+  if (state === 'ignored') {
+    await ledger.ignore('orders', [info], 'not an order file');
+    return;
+  }
+  await ledger.record('orders', [info]);
+  if (state === 'claimed') await ledger.claim('orders', `batch-${name}`, `run-${name}`);
+  if (state === 'archived') await ledger.markArchived(name, '1', `archive/orders/x/${name}`);
+  if (state === 'rejected') await ledger.reject(name, 'poisoned', `rejected/${name}`);
+}
 const freshnessRows = () =>
   bed.rows(
     `SELECT check_name, severity, status, rows_checked, rows_failed, sample, interval_start FROM ${bed.warehouse.qualify('data_quality_checks')}`,
   );
 
 describe('check_freshness', () => {
-  beforeEach(() => {
-    ledger.landed('orders', 'landing/orders/prev.jsonl', at('2026-06-09T23:30:00')); // 50 min before the first of D
-    ledger.landed('orders', 'landing/orders/a.jsonl', at('2026-06-10T00:20:00'));
-    ledger.landed('orders', 'landing/orders/b.jsonl', at('2026-06-10T01:00:00'), 'claimed');
-    ledger.landed('orders', 'landing/orders/c.jsonl', at('2026-06-10T05:00:00'), 'rejected');
-    ledger.landed('orders', 'landing/orders/d.jsonl', at('2026-06-10T23:30:00'), 'landed');
-    ledger.landed('orders', 'landing/orders/next.jsonl', at('2026-06-11T00:10:00')); // the next day: ignored
-    ledger.landed('orders', 'landing/orders/notes.txt', at('2026-06-10T12:00:00'), 'ignored'); // not an order file
+  beforeEach(async () => {
+    await land('landing/orders/b.jsonl', at('2026-06-10T01:00:00'), 'claimed'); // first: claim takes all landed
+    await land('landing/orders/prev.jsonl', at('2026-06-09T23:30:00')); // 50 min before the first of D
+    await land('landing/orders/a.jsonl', at('2026-06-10T00:20:00'));
+    await land('landing/orders/c.jsonl', at('2026-06-10T05:00:00'), 'rejected');
+    await land('landing/orders/d.jsonl', at('2026-06-10T23:30:00'), 'landed');
+    await land('landing/orders/next.jsonl', at('2026-06-11T00:10:00')); // the next day: not part of D
+    await land('landing/orders/notes.txt', at('2026-06-10T12:00:00'), 'ignored'); // not an order file
   });
 
   it('warns with every silence longer than the limit, measured across the start of the day', async () => {
@@ -77,14 +90,10 @@ describe('check_freshness', () => {
   });
 
   it('passes when files keep landing', async () => {
-    const quiet = new MemoryLedger();
+    const day = '2026-06-15';
     for (let m = 0; m < 24 * 60; m += 45)
-      quiet.landed(
-        'orders',
-        `landing/orders/${m}.jsonl`,
-        new Date(Date.parse(`${D}T00:00:00Z`) + m * 60_000),
-      );
-    const result = await bed.runJob(checkFreshness, D, { taskId: 'check_freshness', ledger: quiet });
+      await land(`landing/orders/${m}.jsonl`, new Date(Date.parse(`${day}T00:00:00Z`) + m * 60_000));
+    const result = await bed.runJob(checkFreshness, day, { taskId: 'check_freshness', ledger });
     expect(result).toEqual({ orderFiles: 32, silences: 0, status: 'pass' });
   });
 });

@@ -6,6 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { KyselyMetadataStore } from '../../src/adapters/metadata/kysely/kysely-metadata-store.ts';
+import { openMetadataStoreAt } from '../../src/adapters/metadata/open-metadata-store.ts';
 import { FilesystemObjectStore } from '../../src/adapters/object-store/filesystem/filesystem-object-store.ts';
 import { DuckDbWarehouse } from '../../src/adapters/warehouse/duckdb/duckdb-warehouse.ts';
 import type { FileLedger } from '../../src/ports/file-ledger.ts';
@@ -14,6 +16,7 @@ import type { Row, SqlParams } from '../../src/ports/warehouse.ts';
 import type { Job, JobContext, JobReturn } from '../../src/sdk/index.ts';
 import { createSqlRenderer } from '../../src/sql/sql-renderer.ts';
 import { allTables } from '../../tables/index.ts';
+import { freshPgliteDir } from '../metadata/test-stores.ts';
 
 export const projectDir = join(import.meta.dirname, '..', '..');
 export const DAG_ID = 'daily_batch_processing';
@@ -23,6 +26,8 @@ export interface Bed {
   readonly warehouse: DuckDbWarehouse;
   readonly objects: FilesystemObjectStore;
   readonly logs: string[];
+  /** The real file ledger (PGlite) when the bed was opened with `{ ledger: true }`. */
+  readonly ledger: FileLedger | undefined;
   /** Rows of a query (values as the port returns them). */
   rows(sql: string, params?: SqlParams): Promise<Row[]>;
   /** Render a template of this project for DuckDB. */
@@ -36,9 +41,12 @@ export interface Bed {
   close(): Promise<void>;
 }
 
-/** A fresh warehouse (all pipeline tables created) and bucket in a temp folder. */
-export async function openBed(): Promise<Bed> {
+/** A fresh warehouse (all pipeline tables created) and bucket in a temp folder, and optionally a metadata DB. */
+export async function openBed(options: { ledger?: boolean } = {}): Promise<Bed> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-daily-'));
+  let meta: KyselyMetadataStore | undefined;
+  if (options.ledger)
+    meta = await openMetadataStoreAt({ pgliteDir: await freshPgliteDir(join(dir, 'meta')) });
   const warehouse = new DuckDbWarehouse({ path: join(dir, 'warehouse.duckdb'), dataset: 'ecommerce_data' });
   const objects = new FilesystemObjectStore({ root: join(dir, 'bucket'), durable: false });
   await warehouse.ensureTables(allTables);
@@ -64,6 +72,7 @@ export async function openBed(): Promise<Bed> {
     warehouse,
     objects,
     logs,
+    ledger: meta?.ledger,
     async rows(sql, params) {
       return (await warehouse.query(sql, params ? { params } : {})).rows;
     },
@@ -86,7 +95,7 @@ export async function openBed(): Promise<Bed> {
         signal: new AbortController().signal,
         warehouse,
         objects,
-        ledger: options.ledger ?? noLedger,
+        ledger: options.ledger ?? meta?.ledger ?? noLedger,
         identity: { jobIdPrefix: `sluice_${runId}_${taskId}_try1` },
         sql: (name, vars) => renderer.render(name, vars),
         upstream: () => undefined,
@@ -95,6 +104,7 @@ export async function openBed(): Promise<Bed> {
     },
     async close() {
       await warehouse.close();
+      await meta?.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

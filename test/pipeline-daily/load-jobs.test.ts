@@ -6,19 +6,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import loadCustomers from '../../jobs/load_customers.ts';
 import loadProducts from '../../jobs/load_products.ts';
+import type { FileLedger } from '../../src/ports/file-ledger.ts';
 import { isJobOutcome } from '../../src/sdk/index.ts';
 import { type Bed, openBed } from './harness.ts';
-import { MemoryLedger } from './memory-ledger.ts';
 import { sampleCustomers, sampleProducts, withPrices, withTiers } from './snapshot-files.ts';
 
 const D = '2099-03-01';
 const BATCH = 'daily_batch_processing__20990301T0000Z';
 let bed: Bed;
-let ledger: MemoryLedger;
+let ledger: FileLedger;
 
 beforeEach(async () => {
-  bed = await openBed();
-  ledger = new MemoryLedger();
+  bed = await openBed({ ledger: true });
+  ledger = bed.ledger!;
 });
 afterEach(async () => {
   await bed?.close();
