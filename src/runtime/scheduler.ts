@@ -1,0 +1,420 @@
+/**
+ * The scheduler: turns schedules into runs, resolves dependencies with trigger rules, and hands ready tries
+ * to the executor within pool slots counted in the metadata DB. It works only from validated DAG specs (it
+ * never imports jobs/ or the task runner) and only through the metadata store and the Executor port, so it
+ * runs the same beside a local executor or in front of BullMQ workers on other machines.
+ *
+ * It is event-driven: an executor `onSettled` event (or `notify()`) wakes it at once and it re-evaluates just
+ * the runs that changed, so the hop from an upstream's success to its downstream's start is a few queries.
+ * Otherwise it sleeps on the injected clock until the next schedule boundary, retry or poke, or the poll
+ * interval (which catches changes made by other processes).
+ */
+
+import type { DagSpec, TaskSpec } from '../core/dag/dag-spec.ts';
+import { dueIntervals, nextDueAt } from '../core/data-interval.ts';
+import { dispatchIdFor } from '../core/ids.ts';
+import { evaluateRunState } from '../core/run-state.ts';
+import { isFinished, type TaskState } from '../core/task-state.ts';
+import { evaluateTriggerRule } from '../core/trigger-rule.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Executor } from '../ports/executor.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { DagRun, MetadataStore, TaskInstance, TaskTransition } from '../ports/metadata-store.ts';
+import type { DagSource } from './dag-loader.ts';
+import { sweepZombies } from './zombie-sweep.ts';
+
+export interface SchedulerOptions {
+  readonly store: MetadataStore;
+  readonly executor: Executor;
+  readonly dags: DagSource;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Create runs for due schedule intervals (false for `sluice run`, which drives only its own run). */
+  readonly createScheduledRuns?: boolean;
+  /** Move queued runs to running within `maxActiveRuns` (false for `sluice run`). */
+  readonly admitQueuedRuns?: boolean;
+  /** Only evaluate these runs (inline `sluice run`). */
+  readonly runFilter?: (runId: string) => boolean;
+  /** Full sweep period: picks up triggers, pauses and finished tries from other processes (default 1 s). */
+  readonly pollIntervalMs?: number;
+  /** How often running tries are checked for dead workers (default 5 s). */
+  readonly zombieSweepIntervalMs?: number;
+  /** Worker silence after which its tries are zombies (default 60 s). */
+  readonly zombieThresholdMs?: number;
+  /** A try queued this long is dispatched again (default 60 s; dispatch is idempotent). */
+  readonly requeueAfterMs?: number;
+  /** Slots of a pool that a DAG names but nobody created (default 16). */
+  readonly defaultPoolSlots?: number;
+  /** At most this many runs are created per DAG per pass (catchup over a long gap; default 64). */
+  readonly maxRunsPerPass?: number;
+  readonly isLocalProcessAlive?: (pid: number) => boolean;
+}
+
+export interface SchedulerEvents {
+  /** A run reached success or failed. */
+  runFinished?: (run: DagRun) => void;
+  /** A pass failed (the loop keeps going). */
+  error?: (error: unknown) => void;
+}
+
+/** Scheduler loop. `start()` runs it in the background; `tick()` runs one pass (tests). */
+export class Scheduler {
+  readonly #o: Required<Omit<SchedulerOptions, 'runFilter' | 'isLocalProcessAlive'>> &
+    Pick<SchedulerOptions, 'runFilter' | 'isLocalProcessAlive'>;
+  readonly #events: SchedulerEvents;
+  readonly #dirtyRuns = new Set<string>();
+  readonly #dirtyPools = new Set<string>();
+  /** Earliest `next_attempt_at` seen per run (retry delays, sensor pokes). */
+  readonly #dueAt = new Map<string, number>();
+  #wakeController = new AbortController();
+  #wakeRequested = false;
+  #stopped = true;
+  #loop: Promise<void> | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #nextFullPassAt = 0;
+  #nextZombieSweepAt = 0;
+  #nextScheduleAt = 0;
+  #requeueAll = true;
+  #passes = 0;
+
+  constructor(options: SchedulerOptions, events: SchedulerEvents = {}) {
+    this.#o = {
+      createScheduledRuns: true,
+      admitQueuedRuns: true,
+      pollIntervalMs: 1_000,
+      zombieSweepIntervalMs: 5_000,
+      zombieThresholdMs: 60_000,
+      requeueAfterMs: 60_000,
+      defaultPoolSlots: 16,
+      maxRunsPerPass: 64,
+      ...options,
+    };
+    this.#events = events;
+  }
+
+  /** Passes run so far (tests wait on it). */
+  get passes(): number {
+    return this.#passes;
+  }
+
+  /** Sync DAGs and pools, then run the loop in the background until `stop()`. */
+  async start(): Promise<void> {
+    if (!this.#stopped) return;
+    await this.prepare();
+    this.#stopped = false;
+    this.#unsubscribe = this.#o.executor.onSettled((event) => {
+      this.#dirtyRuns.add(event.runId);
+      const spec = this.#o.dags.get(event.runId.slice(0, event.runId.lastIndexOf('__')));
+      const pool = spec?.tasks.find((t) => t.id === event.taskId)?.pool;
+      if (pool) this.#dirtyPools.add(pool);
+      this.#wake();
+    });
+    this.#loop = this.#run();
+  }
+
+  /** Record the loaded DAGs and create the pools they name (once, before the first pass). */
+  async prepare(): Promise<void> {
+    const specs = this.#o.dags.list();
+    if (this.#o.createScheduledRuns) await this.#o.store.syncDags(specs);
+    const pools = new Set(specs.flatMap((s) => s.tasks.map((t) => t.pool)));
+    const created = await this.#o.store.ensurePools(
+      [...pools].map((name) => ({ name, slots: this.#o.defaultPoolSlots, description: 'created for a DAG' })),
+    );
+    for (const name of created)
+      this.#o.logger.warn(`pool "${name}" did not exist; created with ${this.#o.defaultPoolSlots} slots`);
+  }
+
+  /** Wake the loop now for a full pass (after a trigger, a pause, a clear made through this process). */
+  notify(): void {
+    this.#nextFullPassAt = 0;
+    this.#wake();
+  }
+
+  #wake(): void {
+    this.#wakeRequested = true;
+    this.#wakeController.abort();
+  }
+
+  /** Stop after the current pass. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#unsubscribe?.();
+    this.#wake();
+    await this.#loop;
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopped) {
+      let wakeAt: number;
+      try {
+        wakeAt = await this.tick();
+      } catch (error) {
+        this.#o.logger.error('scheduler pass failed', { error: (error as Error).message });
+        this.#events.error?.(error);
+        wakeAt = this.#o.clock.now().getTime() + this.#o.pollIntervalMs;
+      }
+      if (this.#stopped) break;
+      if (this.#wakeRequested) {
+        this.#wakeRequested = false;
+        this.#wakeController = new AbortController();
+        continue;
+      }
+      const wait = wakeAt - this.#o.clock.now().getTime();
+      if (wait > 0) await this.#o.clock.sleep(wait, this.#wakeController.signal);
+      if (this.#wakeController.signal.aborted) this.#wakeController = new AbortController();
+      this.#wakeRequested = false;
+    }
+  }
+
+  /** One pass; returns when (clock ms) the next pass is needed at the latest. */
+  async tick(): Promise<number> {
+    const { store, clock } = this.#o;
+    this.#passes++;
+    const now = clock.now();
+    const nowMs = now.getTime();
+    const full = nowMs >= this.#nextFullPassAt;
+    if (full) this.#nextFullPassAt = nowMs + this.#o.pollIntervalMs;
+
+    if (nowMs >= this.#nextZombieSweepAt) {
+      this.#nextZombieSweepAt = nowMs + this.#o.zombieSweepIntervalMs;
+      const touched = await sweepZombies(
+        {
+          store,
+          dags: this.#o.dags,
+          logger: this.#o.logger,
+          thresholdMs: this.#o.zombieThresholdMs,
+          ...(this.#o.runFilter ? { runFilter: this.#o.runFilter } : {}),
+          ...(this.#o.isLocalProcessAlive ? { isLocalProcessAlive: this.#o.isLocalProcessAlive } : {}),
+        },
+        now,
+      );
+      for (const runId of touched) this.#dirtyRuns.add(runId);
+      await this.#redispatchLost(now);
+    }
+
+    let runsChanged = false;
+    if (this.#o.createScheduledRuns && (full || nowMs >= this.#nextScheduleAt)) {
+      runsChanged = await this.#createDueRuns(now);
+    }
+    if (this.#o.admitQueuedRuns && (full || runsChanged)) await this.#admitRuns(now);
+
+    // Runs to evaluate: all running ones on a full pass, else those an event or a due time touched.
+    let runs: DagRun[];
+    if (full) {
+      runs = await store.listRuns({ states: ['running'], order: 'asc', limit: 10_000 });
+      if (this.#o.runFilter) runs = runs.filter((r) => this.#o.runFilter!(r.runId));
+      this.#dirtyRuns.clear();
+    } else {
+      for (const [runId, at] of this.#dueAt) if (at <= nowMs) this.#dirtyRuns.add(runId);
+      const ids = [...this.#dirtyRuns];
+      this.#dirtyRuns.clear();
+      runs = [];
+      for (const id of ids) {
+        if (this.#o.runFilter && !this.#o.runFilter(id)) continue;
+        const run = await store.getRun(id);
+        if (run?.state === 'running') runs.push(run);
+      }
+    }
+    let finishedAny = false;
+    for (const run of runs) {
+      if (await this.#evaluateRun(run, now)) finishedAny = true;
+    }
+    if (finishedAny) {
+      // A finished run frees a maxActiveRuns slot: create, admit and evaluate the next ones right away.
+      if (this.#o.createScheduledRuns) await this.#createDueRuns(now);
+      if (this.#o.admitQueuedRuns)
+        for (const started of await this.#admitRuns(now)) await this.#evaluateRun(started, now);
+    }
+
+    const pools = full ? await store.poolsWithScheduled() : [...this.#dirtyPools];
+    this.#dirtyPools.clear();
+    for (const pool of pools) await this.#dispatchPool(pool, now);
+
+    let next = this.#nextFullPassAt;
+    if (this.#o.createScheduledRuns) next = Math.min(next, this.#nextScheduleAt);
+    for (const at of this.#dueAt.values()) next = Math.min(next, at);
+    next = Math.min(next, this.#nextZombieSweepAt);
+    return Math.max(next, nowMs);
+  }
+
+  async #createDueRuns(now: Date): Promise<boolean> {
+    const { store } = this.#o;
+    const records = new Map((await store.listDags()).map((d) => [d.dagId, d]));
+    const active = await store.countActiveRuns();
+    let nextAt = Number.POSITIVE_INFINITY;
+    let created = false;
+    for (const spec of this.#o.dags.list()) {
+      const record = records.get(spec.id);
+      if (!spec.schedule || !record || record.paused) continue;
+      let cursor = record.scheduledUntil;
+      const room = Math.min(spec.maxActiveRuns - (active.get(spec.id) ?? 0), this.#o.maxRunsPerPass);
+      // No room under maxActiveRuns: looked at again when one of its runs finishes (or on the next full pass).
+      if (room <= 0) continue;
+      const due = dueIntervals({
+        schedule: spec.schedule,
+        startDate: spec.startDate,
+        endDate: spec.endDate,
+        catchup: spec.catchup,
+        lastIntervalEnd: cursor,
+        now,
+        limit: room,
+      });
+      for (const interval of due) {
+        const run = await store.createRun(
+          {
+            dagId: spec.id,
+            runType: 'scheduled',
+            intervalStart: interval.start,
+            intervalEnd: interval.end,
+            tasks: spec.tasks.map((t) => ({ taskId: t.id, pool: t.pool, priority: t.order })),
+          },
+          now,
+        );
+        if (run) {
+          created = true;
+          this.#o.logger.info('run created', { runId: run.runId, interval: interval.start.toISOString() });
+        }
+        // Another scheduler may have moved the cursor; a failed compare-and-set just means "re-read".
+        if (!(await store.advanceSchedule(spec.id, cursor, interval.end))) break;
+        cursor = interval.end;
+      }
+      const at = nextDueAt({
+        schedule: spec.schedule,
+        startDate: spec.startDate,
+        endDate: spec.endDate,
+        lastIntervalEnd: cursor,
+        now,
+      });
+      // A boundary already passed means intervals still wait for room: the full pass retries those.
+      if (at && at.getTime() > now.getTime()) nextAt = Math.min(nextAt, at.getTime());
+    }
+    this.#nextScheduleAt = nextAt;
+    return created;
+  }
+
+  async #admitRuns(now: Date): Promise<DagRun[]> {
+    const { store } = this.#o;
+    const queued = await store.listRuns({ states: ['queued'], order: 'asc', limit: 10_000 });
+    const started: DagRun[] = [];
+    for (const dagId of new Set(queued.map((r) => r.dagId))) {
+      const spec = this.#o.dags.get(dagId);
+      if (!spec) continue;
+      started.push(...(await store.startQueuedRuns(dagId, spec.maxActiveRuns, now)));
+    }
+    for (const run of started) this.#o.logger.info('run started', { runId: run.runId });
+    return started;
+  }
+
+  /** Resolve a running run's task instances; returns true when the run finished. */
+  async #evaluateRun(run: DagRun, now: Date): Promise<boolean> {
+    const { store } = this.#o;
+    const spec = this.#o.dags.get(run.dagId);
+    if (!spec) return false;
+    const instances = await store.listTaskInstances(run.runId);
+    const byTask = new Map(instances.map((ti) => [ti.taskId, ti]));
+    const states = new Map<string, TaskState>(instances.map((ti) => [ti.taskId, ti.state]));
+    const changes: TaskTransition[] = [];
+    let due = Number.POSITIVE_INFINITY;
+    const nowMs = now.getTime();
+
+    for (const task of spec.tasks) {
+      const ti = byTask.get(task.id);
+      if (!ti) continue;
+      const state = states.get(task.id)!;
+      if (state === 'none') {
+        const upstream = task.upstream.filter((u) => byTask.has(u)).map((u) => states.get(u)!);
+        const decision = evaluateTriggerRule(task.triggerRule, upstream);
+        if (decision === 'wait') continue;
+        const to: TaskState = decision === 'run' ? 'scheduled' : decision;
+        changes.push({ runId: run.runId, taskId: task.id, from: 'none', to });
+        states.set(task.id, to);
+      } else if (state === 'up_for_retry' || state === 'up_for_reschedule') {
+        const at = ti.nextAttemptAt?.getTime() ?? 0;
+        if (at <= nowMs) {
+          changes.push({
+            runId: run.runId,
+            taskId: task.id,
+            from: state,
+            to: 'scheduled',
+            tryNumber: ti.tryNumber,
+          });
+          states.set(task.id, 'scheduled');
+        } else due = Math.min(due, at);
+      }
+    }
+    // Task instances of tasks removed from the DAG since the run was created must not hold it open.
+    for (const ti of instances) {
+      if (!spec.tasks.some((t) => t.id === ti.taskId) && (ti.state === 'none' || ti.state === 'scheduled')) {
+        changes.push({ runId: run.runId, taskId: ti.taskId, from: ti.state, to: 'skipped' });
+        states.set(ti.taskId, 'skipped');
+      }
+    }
+
+    if (due === Number.POSITIVE_INFINITY) this.#dueAt.delete(run.runId);
+    else this.#dueAt.set(run.runId, due);
+
+    if (changes.length > 0) {
+      const applied = await store.transitionTasks(changes, now);
+      for (const c of applied) if (c.to === 'scheduled') this.#dirtyPools.add(poolOf(spec, c.taskId, byTask));
+      if (applied.length !== changes.length) {
+        // Someone else (another scheduler) moved some of them: look again on the next pass.
+        this.#dirtyRuns.add(run.runId);
+        return false;
+      }
+    }
+
+    const view = { tasks: spec.tasks.filter((t) => byTask.has(t.id)) };
+    const allFinished = [...states.values()].every(isFinished);
+    if (!allFinished) return false;
+    const outcome = evaluateRunState(view, states);
+    if (outcome === 'running') return false;
+    if (await store.transitionRun(run.runId, ['running'], outcome, now)) {
+      this.#dueAt.delete(run.runId);
+      this.#o.logger.info(`run ${outcome}`, { runId: run.runId });
+      this.#events.runFinished?.({ ...run, state: outcome, endedAt: now });
+      return true;
+    }
+    return false;
+  }
+
+  async #dispatchPool(pool: string, now: Date): Promise<void> {
+    const queued = await this.#o.store.queueScheduled(pool, now);
+    for (const ti of queued) await this.#dispatch(ti);
+  }
+
+  async #dispatch(ti: TaskInstance): Promise<void> {
+    try {
+      await this.#o.executor.dispatch({
+        dispatchId: dispatchIdFor(ti.runId, ti.taskId, ti.tryNumber),
+        runId: ti.runId,
+        dagId: ti.dagId,
+        taskId: ti.taskId,
+        tryNumber: ti.tryNumber,
+        pool: ti.pool,
+      });
+    } catch (error) {
+      // The try stays queued in the metadata DB; the lost-dispatch sweep hands it over again.
+      this.#o.logger.error('dispatch failed; will retry', {
+        dispatchId: dispatchIdFor(ti.runId, ti.taskId, ti.tryNumber),
+        error: (error as Error).message,
+      });
+    }
+  }
+
+  /** Queued tries whose dispatch may have been lost (all of them on the first pass after a restart). */
+  async #redispatchLost(now: Date): Promise<void> {
+    const queuedBefore = this.#requeueAll ? now : new Date(now.getTime() - this.#o.requeueAfterMs);
+    this.#requeueAll = false;
+    const lost = await this.#o.store.findTaskInstances({ states: ['queued'], queuedBefore });
+    for (const ti of lost) {
+      if (this.#o.runFilter && !this.#o.runFilter(ti.runId)) continue;
+      await this.#dispatch(ti);
+    }
+  }
+}
+
+function poolOf(spec: DagSpec, taskId: string, byTask: ReadonlyMap<string, TaskInstance>): string {
+  const task: TaskSpec | undefined = spec.tasks.find((t) => t.id === taskId);
+  return task?.pool ?? byTask.get(taskId)?.pool ?? 'default';
+}
