@@ -1,0 +1,24 @@
+{#
+  The staged versions of the orders a batch touched: every staging_orders row, of any batch, whose order_id the
+  batch holds. That is the batch's own version (its new hour) and every earlier version (an old hour, which
+  the publish took out of fact_orders). Staging keeps every batch, so this needs no capture step and survives
+  retries and restarts; a version that never reached fact (a blocked batch) only adds an hour whose
+  aggregate is recomputed to the same value. Imported with {% import %}.
+#}
+{% macro touched_versions() -%}
+SELECT v.order_timestamp
+  FROM {{ ref('staging_orders') }} AS v
+  WHERE v.order_id IN (
+    SELECT b.order_id FROM {{ ref('staging_orders') }} AS b WHERE b.batch_id = {{ param('batch_id') }}
+  )
+{%- endmacro %}
+
+{# The UTC hours the batch touched. #}
+{% macro touched_hours() -%}
+SELECT DISTINCT {{ ts_trunc('t.order_timestamp', 'hour') }} FROM ({{ touched_versions() }}) AS t
+{%- endmacro %}
+
+{# The UTC dates the batch touched. #}
+{% macro touched_dates() -%}
+SELECT DISTINCT {{ date_of('t.order_timestamp') }} FROM ({{ touched_versions() }}) AS t
+{%- endmacro %}

@@ -1,0 +1,46 @@
+-- Builds:   fact_orders: one row per order line of the batch, enriched from the current dim_customers row
+--           (unknown -> customer_tier 'unknown'), dim_products (unknown -> product_name NULL, category
+--           'unknown') and ref_state_regions (unlisted state -> region 'Other').
+-- Params:   batch_id (string).
+-- Strategy: script, run in one transaction: every line of the batch's orders is deleted, then the batch's lines
+--           are inserted; so a re-sent order replaces all of its lines (lines that vanished are gone) and a
+--           retry or re-run writes the same rows again. Money stays NUMERIC: line_total = quantity * unit_price.
+DELETE FROM `my-project.ecommerce_data.fact_orders`
+WHERE order_id IN (SELECT order_id FROM `my-project.ecommerce_data.staging_orders` WHERE batch_id = @batch_id);
+
+INSERT INTO `my-project.ecommerce_data.fact_orders`
+  (order_id, line_number, order_timestamp, order_date, hour_start, customer_id, customer_tier, product_id,
+   product_name, category, quantity, unit_price, line_total, order_total, payment_status, street, city, state,
+   zipcode, country, region, batch_id, source_file, loaded_at)
+WITH lines AS (
+  SELECT
+    o.order_id, i + 1 AS line_number, o.order_timestamp, o.customer_id, o.total_amount, o.payment_status,
+    o.street, o.city, o.state, o.zipcode, o.country, o.source_file,
+    JSON_VALUE(it, '$.product_id') AS product_id,
+    CAST(CAST(JSON_VALUE(it, '$.quantity') AS FLOAT64) AS INT64) AS quantity,
+    CAST(JSON_VALUE(it, '$.unit_price') AS NUMERIC) AS unit_price
+  FROM `my-project.ecommerce_data.staging_orders` AS o, UNNEST(JSON_QUERY_ARRAY(o.items, '$')) AS it WITH OFFSET AS i
+  WHERE o.batch_id = @batch_id
+),
+customers AS (
+  SELECT customer_id, customer_tier
+  FROM `my-project.ecommerce_data.dim_customers`
+  WHERE is_current
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY valid_from DESC) = 1
+),
+products AS (
+  SELECT product_id, product_name, category
+  FROM `my-project.ecommerce_data.dim_products`
+  WHERE TRUE
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY product_id ORDER BY updated_at DESC) = 1
+)
+SELECT
+  l.order_id, l.line_number, l.order_timestamp, DATE(l.order_timestamp), TIMESTAMP_TRUNC(l.order_timestamp, HOUR),
+  l.customer_id, COALESCE(c.customer_tier, 'unknown'), l.product_id, p.product_name, COALESCE(p.category, 'unknown'),
+  l.quantity, l.unit_price, l.quantity * l.unit_price, l.total_amount, l.payment_status,
+  l.street, l.city, l.state, l.zipcode, l.country, COALESCE(r.region, 'Other'),
+  @batch_id, l.source_file, CURRENT_TIMESTAMP()
+FROM lines AS l
+LEFT JOIN customers AS c ON c.customer_id = l.customer_id
+LEFT JOIN products AS p ON p.product_id = l.product_id
+LEFT JOIN `my-project.ecommerce_data.ref_state_regions` AS r ON r.state = UPPER(TRIM(l.state));

@@ -1,0 +1,18 @@
+-- Check:    amount_mismatch on staging_orders (warn): orders whose total_amount differs from the sum of their
+--           lines, abs(round(sum(quantity * unit_price), 2) - total_amount) > 0.01, in exact decimals. The
+--           orders are kept as sent; the check runs once per batch, so a mismatch is reported once.
+-- Params:   batch_id (string).
+-- Returns:  one row per such order; sample_key = order_id (lines sum vs total).
+-- check: {"target_table": "staging_orders", "severity": "warn", "rows_checked": "orders_kept"}
+WITH sums AS (
+  SELECT
+    o.order_id, o.total_amount,
+    round(list_sum(list_transform(
+      json_transform(o.items, '[{"quantity":"DOUBLE","unit_price":"JSON"}]'),
+      lambda item: CAST(item.quantity AS BIGINT) * CAST(COALESCE(TRY_CAST(CAST(item.unit_price AS VARCHAR) AS DECIMAL(18, 9)), TRY_CAST(CAST(item.unit_price AS VARCHAR) AS DECIMAL(38, 9))) AS DECIMAL(38, 9)))), 2) AS lines_total
+  FROM "ecommerce_data"."staging_orders" AS o
+  WHERE o.batch_id = $batch_id
+)
+SELECT order_id || ' (lines ' || CAST(lines_total AS VARCHAR) || ' vs total ' || CAST(total_amount AS VARCHAR) || ')' AS sample_key
+FROM sums
+WHERE abs(lines_total - total_amount) > 0.01

@@ -1,0 +1,94 @@
+-- Builds:   staging_orders: the valid orders of one batch, parsed and typed, one row per order_id.
+-- Params:   batch_id (string).
+-- Strategy: append for the batch (reset_batch clears it first). Reads staging_orders_raw once: each line is
+--           parsed once into a struct of JSON fields and typed from that (no json_extract per field). A line
+--           is kept when every rule of DESIGN.md holds; the rules are written a second time, with the
+--           first failing reason, in quarantine_lines, which only reads the lines this statement did not keep
+--           (the test suite checks that both agree with the reference validator line by line). Within the
+--           batch an order_id keeps its copy from the latest file (landed_at, then object name), then the
+--           latest line; the other copies are dropped and show up in the duplicate_order_ids check.
+INSERT INTO "ecommerce_data"."staging_orders"
+  (batch_id, order_id, customer_id, order_timestamp, total_amount, payment_status, items, item_count,
+   street, city, state, zipcode, country, source_file, line_number, loaded_at)
+-- MATERIALIZED: the parse runs once per line; inlined, DuckDB would repeat it for every field read from it.
+WITH parsed AS MATERIALIZED (
+  SELECT
+    source_file, line_number, landed_at,
+    CASE WHEN (json_valid(raw_line)
+    AND NOT contains(raw_line, chr(65533))
+    AND NOT (
+      CASE
+        WHEN regexp_matches(raw_line, ',[ \t\r]*([\]}]|-?([nN][aA]|[iI]))')
+          OR regexp_matches(raw_line, ':[ \t\r]*-?([nN][aA]|[iI])')
+          OR regexp_matches(raw_line, '\[[ \t\r]*-?([nN][aA]|[iI])')
+        THEN regexp_matches(raw_line, '^([^"]|"([^"\\]|\\.)*")*?([iIN]|n[aA]|,[ \t\r]*[\]}])')
+        ELSE false
+      END)) THEN json_transform(raw_line,
+      '{"order_id":"JSON","customer_id":"JSON","order_timestamp":"JSON","items":"JSON","total_amount":"JSON","payment_status":"JSON","shipping_address":"JSON"}')
+    END AS j
+  FROM "ecommerce_data"."staging_orders_raw"
+  WHERE batch_id = $batch_id
+),
+fields AS (
+  SELECT
+    source_file, line_number, landed_at, j,
+    CASE WHEN left(j.order_id, 1) = '"' THEN CASE WHEN contains(j.order_id, '\') THEN j.order_id ->> '$' ELSE j.order_id[2:-2] END END AS order_id,
+    CASE WHEN left(j.customer_id, 1) = '"' THEN CASE WHEN contains(j.customer_id, '\') THEN j.customer_id ->> '$' ELSE j.customer_id[2:-2] END END AS customer_id,
+    CASE WHEN left(j.order_timestamp, 1) = '"' THEN CASE WHEN contains(j.order_timestamp, '\') THEN j.order_timestamp ->> '$' ELSE j.order_timestamp[2:-2] END END AS ts_text,
+    -- Numbers are read from their JSON text (VARCHAR), never as JSON values: DuckDB would turn the JSON string
+    -- "12" into the number 12.
+    CAST(COALESCE(TRY_CAST(CAST(j.total_amount AS VARCHAR) AS DECIMAL(18, 9)), TRY_CAST(CAST(j.total_amount AS VARCHAR) AS DECIMAL(38, 9))) AS DECIMAL(38, 9)) AS total_amount,
+    CASE WHEN left(j.items, 1) = '[' THEN
+      list_transform(json_transform(j.items, '[{"product_id":"JSON","quantity":"JSON","unit_price":"JSON"}]'),
+        lambda e: {
+          'product_id': CAST(e.product_id AS VARCHAR),
+          'quantity': TRY_CAST(CAST(e.quantity AS VARCHAR) AS DOUBLE),
+          'unit_price': CAST(COALESCE(TRY_CAST(CAST(e.unit_price AS VARCHAR) AS DECIMAL(18, 9)), TRY_CAST(CAST(e.unit_price AS VARCHAR) AS DECIMAL(38, 9))) AS DECIMAL(38, 9))
+        })
+    END AS items
+  FROM parsed
+),
+checked AS (
+  SELECT
+    *,
+    -- Every rule, as one condition: it only needs to say whether the line is valid, not why.
+    coalesce(
+      order_id <> ''
+      AND customer_id <> ''
+      AND regexp_full_match(ts_text, '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?')
+      AND total_amount >= 0
+      AND (j.payment_status IS NULL
+        OR j.payment_status = '"completed"' OR j.payment_status = '"pending"' OR j.payment_status = '"failed"')
+      AND (j.shipping_address IS NULL OR left(j.shipping_address, 1) = '{')
+      AND len(items) > 0
+      -- coalesce inside: list_bool_and, like bool_and, skips NULLs (an item without a field).
+      AND list_bool_and(list_transform(items, lambda e: coalesce(
+        left(e.product_id, 1) = '"' AND e.product_id <> '""'
+        AND e.quantity >= 1 AND e.quantity = floor(e.quantity) AND e.quantity < 9.2e18
+        AND e.unit_price >= 0, false))),
+      false) AS is_valid
+  FROM fields
+),
+typed AS (
+  SELECT
+    *,
+    -- NULL for a line that is not valid, or whose date does not exist (2025-02-30).
+    CASE WHEN is_valid THEN CAST(TRY_CAST(ts_text AS TIMESTAMPTZ) AS TIMESTAMP) END AS order_timestamp,
+    CASE WHEN is_valid AND j.shipping_address IS NOT NULL THEN json_transform(j.shipping_address,
+      '{"street":"VARCHAR","city":"VARCHAR","state":"VARCHAR","zipcode":"VARCHAR","country":"VARCHAR"}')
+    END AS address
+  FROM checked
+)
+SELECT
+  $batch_id, order_id, customer_id, order_timestamp, total_amount,
+  CASE WHEN j.payment_status IS NOT NULL THEN CAST(j.payment_status AS VARCHAR)[2:-2] END,
+  j.items, len(items),
+  address.street, address.city, address.state, address.zipcode, address.country,
+  source_file, line_number, CAST(current_timestamp AS TIMESTAMP)
+FROM typed
+-- Not a WHERE: DuckDB would push the validity test below the parse and evaluate it twice.
+QUALIFY order_timestamp IS NOT NULL
+  AND row_number() OVER (
+    PARTITION BY order_id
+    ORDER BY order_timestamp IS NOT NULL DESC, landed_at DESC NULLS LAST, source_file DESC, line_number DESC
+  ) = 1
