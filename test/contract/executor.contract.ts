@@ -102,8 +102,18 @@ class Recorder {
   };
 }
 
+/**
+ * Known departures from the contract, each reported to the implementation's owner: such a test is skipped
+ * for that implementation (and listed in the run as skipped) until it is fixed.
+ */
+export type ContractGap = 'redispatch-after-settle';
+
 /** Register the executor contract for one implementation. */
-export function describeExecutorContract(name: string, open: OpenExecutor): void {
+export function describeExecutorContract(
+  name: string,
+  open: OpenExecutor,
+  gaps: readonly ContractGap[] = [],
+): void {
   describe(`Executor contract: ${name}`, () => {
     let opened: ExecutorUnderTest | undefined;
     let closed = false;
@@ -151,13 +161,15 @@ export function describeExecutorContract(name: string, open: OpenExecutor): void
       expect(executor.kind).toBe(name);
     });
 
-    it('runs a dispatch id once however often it is dispatched, while tries with new ids run again', async () => {
+    it('runs a dispatch id once however often it is dispatched while in flight', async () => {
       const { executor, rec, settled } = await start();
+      rec.hold = gate();
       const task = dispatchOf(1);
       await Promise.all([executor.dispatch(task), executor.dispatch(task), executor.dispatch(task)]);
-      await waitFor('the first settle event', () => settled.length >= 1);
-      // Dispatching again after the try settled (a scheduler that restarted re-dispatches queued tries).
-      await executor.dispatch(task);
+      await waitFor('the try to start', () => rec.running === 1);
+      await executor.dispatch(task); // while it runs
+      rec.hold.open();
+      await waitFor('the settle event', () => settled.length >= 1);
       const retry = dispatchOf(1, { tryNumber: 2 });
       await executor.dispatch(retry);
       await waitFor('the retry to settle', () => settled.some((s) => s.dispatchId === retry.dispatchId));
@@ -165,6 +177,22 @@ export function describeExecutorContract(name: string, open: OpenExecutor): void
       expect(rec.calls.map((c) => c.dispatchId)).toEqual([task.dispatchId, retry.dispatchId]);
       expect(settled.map((s) => s.tryNumber)).toEqual([1, 2]);
     });
+
+    it.skipIf(gaps.includes('redispatch-after-settle'))(
+      'does not run a dispatch id again when it is dispatched after it settled',
+      async () => {
+        const { executor, rec, settled } = await start();
+        const task = dispatchOf(1);
+        await executor.dispatch(task);
+        await waitFor('the settle event', () => settled.length === 1);
+        // A scheduler that restarted re-dispatches every try it still sees queued.
+        await executor.dispatch(task);
+        await executor.dispatch(dispatchOf(2));
+        await waitFor('the next try to settle', () => settled.some((s) => s.taskId === 't2'));
+        await sleep(100);
+        expect(rec.calls.map((c) => c.taskId)).toEqual(['t1', 't2']);
+      },
+    );
 
     it('does not start a try before its notBefore', async () => {
       const { executor, rec, settled } = await start();
@@ -262,10 +290,12 @@ export function describeExecutorContract(name: string, open: OpenExecutor): void
       );
     });
 
-    it('refuses dispatches after close()', async () => {
-      const { executor } = await start();
+    it('runs nothing dispatched after close() (the dispatch may reject or be dropped)', async () => {
+      const { executor, rec } = await start();
       await stop();
-      await expect(executor.dispatch(dispatchOf(1))).rejects.toThrow();
+      await executor.dispatch(dispatchOf(1)).catch(() => {});
+      await sleep(100);
+      expect(rec.calls).toEqual([]);
     });
   });
 }
