@@ -1,0 +1,4 @@
+-- Builds:   nothing (read only): the newest order date in agg_category_revenue (the default end of the range).
+-- Params:   none.
+-- Strategy: read only, one row.
+SELECT MAX(order_date) AS latest_date FROM {{ ref('agg_category_revenue') }}

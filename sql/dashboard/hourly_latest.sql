@@ -1,0 +1,4 @@
+-- Builds:   nothing (read only): the newest hour in agg_hourly_metrics (the default end of the chart window).
+-- Params:   none.
+-- Strategy: read only, one row.
+SELECT MAX(hour_start) AS latest_hour FROM {{ ref('agg_hourly_metrics') }}

@@ -1,0 +1,9 @@
+-- Builds:   nothing (read only): hourly orders and revenue for a window of hours.
+-- Params:   from_ts, to_ts (timestamps; hours in [from_ts, to_ts)), limit (int, at most this many hours).
+-- Strategy: read only, oldest hour first.
+SELECT hour_start, total_orders, completed_orders, revenue, items_sold, avg_order_value, unique_customers
+FROM "ecommerce_data"."agg_hourly_metrics"
+WHERE hour_start >= $from_ts
+  AND hour_start < $to_ts
+ORDER BY hour_start
+LIMIT $limit
