@@ -41,7 +41,10 @@ export interface Pipeline {
   readonly objects: FilesystemObjectStore;
   readonly dags: LoadedDags;
   /** Run the DAG for the interval starting at `intervalStart` (ISO), to completion. */
-  run(intervalStart: string, options?: { clock?: Clock }): Promise<RunOutcome>;
+  run(
+    intervalStart: string,
+    options?: { clock?: Clock; onTaskSettled?: (instance: TaskInstance) => void },
+  ): Promise<RunOutcome>;
   /** Clear tasks of a finished run (all when none given) and run it again (`sluice backfill --reprocess`). */
   rerun(intervalStart: string, taskIds?: readonly string[]): Promise<RunOutcome>;
   /** Rows of a query on the warehouse (opened for the query only, as a task would). */
@@ -100,7 +103,11 @@ export async function openPipeline(): Promise<Pipeline> {
           resources,
           concurrency: 2,
         },
-        { dagId: DAG_ID, intervalStart: new Date(intervalStart) },
+        {
+          dagId: DAG_ID,
+          intervalStart: new Date(intervalStart),
+          ...(options.onTaskSettled ? { onTaskSettled: options.onTaskSettled } : {}),
+        },
       );
       return outcome(run);
     },

@@ -40,7 +40,12 @@ describe('upstream samples end to end', () => {
     const expected = validateBatch([
       { name: 'landing/orders/orders_sample.json', bytes: readFileSync(samplePath('orders_sample.json')) },
     ]);
-    const load = tasks.get('load_staging')!.result as Record<string, number>;
+    const load = tasks.get('load_staging')!.result as {
+      linesRead: number;
+      linesKept: number;
+      linesQuarantined: number;
+      linesDuplicate: number;
+    };
     expect(load).toMatchObject({
       linesRead: expected.totals.linesRead,
       linesKept: expected.totals.kept,
