@@ -46,41 +46,49 @@ async function runWorker(flags: WorkerFlags): Promise<void> {
     flags.concurrency === undefined ? undefined : parsePositiveInt('--concurrency', flags.concurrency);
   const shutdownMs = parseDurationFlag('--shutdown-timeout', flags.shutdownTimeout);
 
-  const { loadConfig } = await import('../../config/config.ts');
-  const config = await loadConfig(concurrency ? { flags: { executor: { concurrency } } } : {});
+  const { cliConfig, composeTaskRunner, createProcessLogger } = await import('../compose.ts');
   const { bullmqSettingsFrom } = await import('../../adapters/executor/bullmq/bullmq-config.ts');
   const { startBullmqWorker } = await import('../../adapters/executor/bullmq/bullmq-worker.ts');
+  const config = await cliConfig(concurrency ? { executor: { concurrency } } : {});
+  const logger = createProcessLogger(config.logLevel, { role: 'worker' });
   const settings = bullmqSettingsFrom(config);
 
-  const handler = await composeTaskRunner();
-  const worker = await startBullmqWorker(settings, {
-    handler,
-    queues,
-    concurrency: config.executor.concurrency,
-  });
-  process.stderr.write(
-    `sluice worker: ready on ${queues.join(', ')} (prefix ${settings.prefix}, ${config.executor.concurrency} per queue)\n`,
-  );
-
+  // The task runner registers this process as a worker in the metadata DB and heartbeats there; the
+  // scheduler's zombie sweep retries the tries of a worker whose heartbeat stops.
+  const runner = await composeTaskRunner(config, logger);
+  let worker: Awaited<ReturnType<typeof startBullmqWorker>>;
+  try {
+    worker = await startBullmqWorker(settings, {
+      handler: runner.handler,
+      queues,
+      concurrency: config.executor.concurrency,
+      name: runner.workerId,
+      logger,
+    });
+  } catch (error) {
+    await runner.close();
+    throw error;
+  }
   const beat = () => writeHealth({ at: Date.now(), pid: process.pid, queues, running: worker.activeCount });
   beat();
-  const heartbeat = setInterval(beat, HEARTBEAT_MS);
+  const healthTimer = setInterval(beat, HEARTBEAT_MS);
+  process.stdout.write(
+    `sluice worker ${runner.workerId}: ready on ${queues.join(', ')} (prefix ${settings.prefix}, ` +
+      `${config.executor.concurrency} at once per queue)\n`,
+  );
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      process.stderr.write(`sluice worker: ${signal}, finishing running tries (up to ${shutdownMs} ms)\n`);
-      clearInterval(heartbeat);
-      void worker.close(shutdownMs).then(resolve);
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
   });
-  process.stderr.write('sluice worker: stopped\n');
-}
-
-/** The engine's task runner, as the handler of this process's tries. */
-async function composeTaskRunner(): Promise<import('../../ports/executor.ts').TaskHandler> {
-  throw new SluiceError('E_NOT_BUILT', 'sluice worker needs the engine task runner, which is not built yet');
+  process.stdout.write(
+    `sluice worker: ${signal}; no new tries, ${worker.activeCount} running may finish within ${shutdownMs} ms\n`,
+  );
+  clearInterval(healthTimer);
+  // Tries first (they finish or are handed back and record it), then the heartbeat and the stores.
+  await worker.close(shutdownMs);
+  await runner.close();
+  process.stdout.write('sluice worker: stopped\n');
 }
 
 function writeHealth(state: Record<string, unknown>): void {
