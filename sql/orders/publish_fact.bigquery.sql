@@ -4,9 +4,16 @@
 -- Params:   batch_id (string).
 -- Strategy: script, run in one transaction: every line of the batch's orders is deleted, then the batch's lines
 --           are inserted; so a re-sent order replaces all of its lines (lines that vanished are gone) and a
---           retry or re-run writes the same rows again. Money stays NUMERIC: line_total = quantity * unit_price.
+--           retry or re-run writes the same rows again. An order a later batch has published already is left
+--           alone (run ids sort by interval), so reprocessing an old interval never brings back an older version. Money stays NUMERIC: line_total = quantity * unit_price.
 DELETE FROM {{ ref('fact_orders') }}
-WHERE order_id IN (SELECT order_id FROM {{ ref('staging_orders') }} WHERE batch_id = {{ param('batch_id') }});
+WHERE order_id IN (
+  SELECT order_id FROM {{ ref('staging_orders') }}
+  WHERE batch_id = {{ param('batch_id') }}
+    AND order_id NOT IN (
+      SELECT n.order_id FROM {{ ref('fact_orders') }} AS n WHERE n.batch_id > {{ param('batch_id') }}
+    )
+);
 
 INSERT INTO {{ ref('fact_orders') }}
   (order_id, line_number, order_timestamp, order_date, hour_start, customer_id, customer_tier, product_id,
@@ -21,6 +28,9 @@ WITH lines AS (
     CAST(JSON_VALUE(it, '$.unit_price') AS NUMERIC) AS unit_price
   FROM {{ ref('staging_orders') }} AS o, UNNEST(JSON_QUERY_ARRAY(o.items, '$')) AS it WITH OFFSET AS i
   WHERE o.batch_id = {{ param('batch_id') }}
+    AND o.order_id NOT IN (
+      SELECT n.order_id FROM {{ ref('fact_orders') }} AS n WHERE n.batch_id > {{ param('batch_id') }}
+    )
 ),
 customers AS (
   SELECT customer_id, customer_tier

@@ -4,11 +4,18 @@
 -- Params:   batch_id (string).
 -- Strategy: script, run atomically: every line of the batch's orders is deleted, then the batch's lines are
 --           inserted; so a re-sent order replaces all of its lines (lines that vanished are gone) and a retry
---           or re-run writes the same rows again. Money stays DECIMAL(38,9): unit_price is cast from the JSON
+--           or re-run writes the same rows again. An order a later batch has published already is left alone
+--           (run ids sort by interval), so reprocessing an old interval never brings back an older version. Money stays DECIMAL(38,9): unit_price is cast from the JSON
 --           number's text, line_total = quantity * unit_price exactly.
 {% import 'sql/orders/_rules.duckdb.sql' as rules %}
 DELETE FROM {{ ref('fact_orders') }}
-WHERE order_id IN (SELECT order_id FROM {{ ref('staging_orders') }} WHERE batch_id = {{ param('batch_id') }});
+WHERE order_id IN (
+  SELECT order_id FROM {{ ref('staging_orders') }}
+  WHERE batch_id = {{ param('batch_id') }}
+    AND order_id NOT IN (
+      SELECT n.order_id FROM {{ ref('fact_orders') }} AS n WHERE n.batch_id > {{ param('batch_id') }}
+    )
+);
 
 INSERT INTO {{ ref('fact_orders') }}
   (order_id, line_number, order_timestamp, order_date, hour_start, customer_id, customer_tier, product_id,
@@ -28,6 +35,9 @@ WITH lines AS (
       })) AS item
   FROM {{ ref('staging_orders') }} AS o
   WHERE o.batch_id = {{ param('batch_id') }}
+    AND o.order_id NOT IN (
+      SELECT n.order_id FROM {{ ref('fact_orders') }} AS n WHERE n.batch_id > {{ param('batch_id') }}
+    )
 ),
 customers AS (
   SELECT customer_id, customer_tier
