@@ -158,6 +158,8 @@ export class Scheduler {
       if (this.#wakeRequested) {
         this.#wakeRequested = false;
         this.#wakeController = new AbortController();
+        // Embedded stores may answer in microtasks only: yield to I/O (the web API) between passes.
+        await new Promise((resolve) => setImmediate(resolve));
         continue;
       }
       const wait = wakeAt - this.#o.clock.now().getTime();

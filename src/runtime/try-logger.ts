@@ -62,8 +62,10 @@ export class TryLogger implements Logger {
   #add(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
     const merged = fields || Object.keys(this.#fields).length > 0 ? { ...this.#fields, ...fields } : null;
     this.#buffer.push({ at: this.#clock.now(), level, message: String(message), fields: merged });
-    this.#echo?.[level](message, {
+    // Job lines are kept per try (`sluice tasks logs`); the process log repeats them at debug level only.
+    this.#echo?.debug(message, {
       ...merged,
+      level,
       runId: this.#key.runId,
       taskId: this.#key.taskId,
       try: this.#key.tryNumber,

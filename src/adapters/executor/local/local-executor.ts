@@ -75,8 +75,9 @@ export class LocalExecutor implements Executor {
   }
 
   async #run(task: TaskDispatch, controller: AbortController): Promise<void> {
-    // Let dispatch() return before the handler starts: the caller is usually the scheduler's tick.
-    await Promise.resolve();
+    // Start on the next turn of the event loop: dispatch() returns first (the caller is the scheduler's
+    // tick), and I/O such as the web API is never starved by a stream of in-memory tries.
+    await new Promise((resolve) => setImmediate(resolve));
     try {
       await this.#handler(task, controller.signal);
     } catch (error) {
