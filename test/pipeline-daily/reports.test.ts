@@ -9,6 +9,7 @@ import reportInactiveCustomers from '../../jobs/report_inactive_customers.ts';
 import reportLowStock from '../../jobs/report_low_stock.ts';
 import reportRevenueTrends from '../../jobs/report_revenue_trends.ts';
 import type { Row } from '../../src/ports/warehouse.ts';
+import { dp2 } from './decimal.ts';
 import { type Bed, openBed } from './harness.ts';
 import { reportData } from './report-data.ts';
 import { addDays, dqSummary, inactiveCustomers, lowStock, revenueTrends } from './report-oracle.ts';
@@ -17,14 +18,6 @@ import { seedChecks, seedCustomers, seedLines, seedProducts } from './seed.ts';
 const D = '2026-03-15';
 const data = reportData(D);
 let bed: Bed;
-
-/** A DECIMAL value (a string from the port) as 2 dp, failing if it carries more precision than cents. */
-function dp2(value: unknown): string {
-  const m = /^(-?\d+)(?:\.(\d*))?$/.exec(String(value));
-  const decimals = (m?.[2] ?? '').padEnd(2, '0');
-  if (!m || /[1-9]/.test(decimals.slice(2))) throw new Error(`not a 2-dp amount: ${String(value)}`);
-  return `${m[1]}.${decimals.slice(0, 2)}`;
-}
 
 async function reportRows(table: string, orderBy: string, day = D): Promise<Row[]> {
   return bed.rows(
