@@ -170,7 +170,9 @@ export const runsRoutes: FastifyPluginAsyncZod<{ ctx: DashboardContext }> = asyn
       const dag = await ctx.store.getDag(run.dagId);
       const taskIds =
         req.body?.downstream === false || !dag ? [taskId] : withDownstream(storedDagSpec(dag), [taskId]);
-      return { runId, cleared: await ctx.actions.clearTasks(runId, taskIds.length ? taskIds : [taskId]) };
+      const cleared = new Set(await ctx.actions.clearTasks(runId, taskIds.length ? taskIds : [taskId]));
+      // In the DAG's order, whatever order the store reports them in.
+      return { runId, cleared: taskIds.filter((id) => cleared.has(id)) };
     },
   );
 

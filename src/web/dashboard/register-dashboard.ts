@@ -70,12 +70,13 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     return payload;
   });
 
+  // The description first: it collects the routes registered after it, the login routes included.
+  await registerOpenApi(app, VERSION);
   await app.register(registerSecurity, {
     token: deps.config.web.token,
     clock: ctx.clock,
     renderLogin: (view) => pages.render('login', view),
   });
-  await registerOpenApi(app, VERSION);
 
   await zapp.register(registerApi, { prefix: '/api', ctx });
   registerOpenApiRoute(app);

@@ -58,7 +58,9 @@ export function isCrossOrigin(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   if (!origin) return false;
   try {
-    return new URL(origin).host !== request.headers.host;
+    const from = new URL(origin);
+    // Normalised the same way, so `localhost:80` and `http://localhost` compare equal.
+    return from.host !== new URL(`${from.protocol}//${request.headers.host ?? ''}`).host;
   } catch {
     return true;
   }
@@ -153,7 +155,7 @@ async function security(app: FastifyInstance, options: SecurityOptions): Promise
 
   app.get(
     '/login',
-    { schema: { tags: ['auth'], summary: 'The login form (HTML)', hide: false } },
+    { schema: { tags: ['auth'], summary: 'The login form (HTML)' } },
     async (request, reply) => {
       const next = safeNext((request.query as Record<string, unknown>).next);
       return reply.type('text/html; charset=utf-8').send(options.renderLogin({ next }));

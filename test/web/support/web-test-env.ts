@@ -17,6 +17,7 @@ import type { DagSpec } from '../../../src/core/dag/dag-spec.ts';
 import type { DagRun, MetadataStore } from '../../../src/ports/metadata-store.ts';
 import type { Warehouse } from '../../../src/ports/warehouse.ts';
 import type { DashboardDeps } from '../../../src/web/dashboard/dashboard-deps.ts';
+import { dashboardServerOptions } from '../../../src/web/dashboard/dashboard-server-options.ts';
 import { registerDashboard } from '../../../src/web/dashboard/register-dashboard.ts';
 import { allTables } from '../../../tables/index.ts';
 import { type Backend, openTestStore } from '../../metadata/test-stores.ts';
@@ -69,7 +70,7 @@ export async function openWebTestEnv(
     config,
     openWarehouse: open,
     async app(overrides = {}) {
-      const app = Fastify({ logger: false });
+      const app = Fastify({ logger: false, ...dashboardServerOptions });
       await app.register(registerDashboard, {
         store: t.store,
         openWarehouse: open,
