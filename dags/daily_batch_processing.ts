@@ -44,16 +44,29 @@ export default defineDag({
     report_dq_daily_summary: {
       job: 'report_dq_daily_summary',
       description: 'Per check, the data-quality results of every run whose interval starts on D',
+      // After every task of this DAG that writes checks; the reports write none. Whatever happened,
+      // failures included (that is when the summary matters most). The reports stay leaves, so a failed
+      // load still fails the run through them.
+      upstream: ['load_products', 'load_customers', 'check_freshness'],
+      triggerRule: 'all_done',
+    },
+    watcher: {
+      job: 'fail_on_upstream_failure',
+      description:
+        'Fails the run when any task failed (the all_done summary would otherwise hide a failed check)',
       upstream: [
         'load_products',
         'load_customers',
-        'check_freshness',
+        'backfill_references',
         'report_inactive_customers',
         'report_low_stock',
         'report_revenue_trends',
+        'check_freshness',
+        'report_dq_daily_summary',
       ],
-      // Summarise whatever happened, failures included: that is when the summary matters most.
-      triggerRule: 'all_done',
+      triggerRule: 'one_failed',
+      pool: 'default',
+      retries: 0,
     },
   },
 });

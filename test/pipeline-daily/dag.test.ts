@@ -152,6 +152,7 @@ describe('daily_batch_processing on the real engine', () => {
       report_low_stock: 'success',
       report_revenue_trends: 'success',
       report_dq_daily_summary: 'success',
+      watcher: 'skipped',
     });
 
     // References backfilled: only lines of products/customers outside the catalogs stay unknown.
