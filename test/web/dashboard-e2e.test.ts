@@ -1,0 +1,113 @@
+/**
+ * End to end, as a user does it: `sluice demo` (the real pipeline on embedded defaults), then `sluice
+ * standalone`, then the dashboard in Chromium: the DAG list, the grid of the order DAG, a failed task's logs,
+ * the quality page, the metrics page with charts and a CSV download, and a run triggered from the UI that the
+ * engine runs to success while the grid refreshes. Screenshots: test/artifacts/web/e2e-*.png.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliHome, cliHome } from '../e2e-engine/cli-harness.ts';
+import { waitFor } from '../engine/wait-for.ts';
+import { launchBrowser, shot, type TestBrowser } from './support/browser.ts';
+import { ROOT } from './support/web-test-env.ts';
+
+const ORDERS = 'order_processing_incremental';
+const DAILY = 'daily_batch_processing';
+
+describe('dashboard over `sluice demo` data and a running `sluice standalone`', () => {
+  let cli: CliHome;
+  let browser: TestBrowser;
+  let base: string;
+
+  beforeAll(async () => {
+    cli = await cliHome(ROOT);
+    const demo = await cli.run(['demo', '--orders-per-hour', '20', '--seed', 'web-e2e']);
+    expect(demo.code, demo.stderr).toBe(0);
+    // Paused, the daily DAG gets no scheduled run of its own: the run below is the one the UI triggers.
+    expect((await cli.run(['dags', 'pause', DAILY])).code).toBe(0);
+    cli.spawn(['standalone', '--port', '0']);
+    base = await cli.serverUrl();
+    browser = await launchBrowser();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    cli?.cleanup();
+  });
+
+  it('shows the pipeline, a failed task with logs, quality and metrics, and runs a triggered run', async () => {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on(
+      'console',
+      (m) => m.type() === 'error' && !m.text().includes('status of 4') && errors.push(m.text()),
+    );
+    page.on('dialog', (d) => d.accept());
+
+    await page.goto(`${base}/ui/dags`);
+    await expect(page.locator('#dag-list tbody tr').count()).resolves.toBe(2);
+    expect(await page.locator(`tr[data-dag="${ORDERS}"] .squares .sq`).count()).toBeGreaterThanOrEqual(12);
+    await page.screenshot({ path: shot('e2e-dags'), fullPage: true });
+
+    await page.locator(`tr[data-dag="${ORDERS}"] a.dag-link`).click();
+    await page.locator('#grid').waitFor();
+    expect(await page.locator('#grid a.cell').count()).toBeGreaterThan(100);
+    await page.screenshot({ path: shot('e2e-grid'), fullPage: true });
+    // The demo blocks some batches on schema_validation: their run_checks failed.
+    let failed = page.locator('#grid a.cell[data-task="run_checks"][data-state="failed"]');
+    if ((await failed.count()) === 0) {
+      await page.locator('#older').click();
+      failed = page.locator('#grid a.cell[data-task="run_checks"][data-state="failed"]');
+    }
+    await failed.first().click();
+    await page.locator('#logs').waitFor();
+    expect(await page.locator('#tries tbody tr').count()).toBeGreaterThanOrEqual(1);
+    expect((await page.locator('#logs').textContent())!.length).toBeGreaterThan(20);
+    await page.screenshot({ path: shot('e2e-task-logs'), fullPage: true });
+
+    await page.goto(`${base}/ui/quality`);
+    const checks = await page
+      .locator('#checks tbody tr[data-check]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-check')));
+    expect(checks).toEqual(
+      expect.arrayContaining(['schema_validation', 'batch_reconciliation', 'amount_mismatch']),
+    );
+    await page.screenshot({ path: shot('e2e-quality'), fullPage: true });
+    await page.goto(`${base}/ui/quarantine`);
+    expect(await page.locator('#quarantine tbody tr').count()).toBeGreaterThan(0);
+
+    await page.goto(`${base}/ui/metrics`);
+    await page.locator('#chart-revenue .uplot canvas').waitFor();
+    expect(await page.locator('#categories tbody tr').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: shot('e2e-metrics'), fullPage: true });
+    const csvLink = page.locator('#report-dq_daily_summary a.csv');
+    const [download] = await Promise.all([page.waitForEvent('download'), csvLink.click()]);
+    expect(readFileSync((await download.path())!, 'utf8').split('\r\n')[0]).toBe(
+      'report_date,check_name,executions,passes,warns,fails,rows_failed',
+    );
+
+    // Trigger from the UI; the engine in the standalone process runs it; the grid refreshes until it is done.
+    await page.goto(`${base}/ui/dags`);
+    await page.locator(`tr[data-dag="${DAILY}"] button.trigger`).click();
+    await page.locator('#flash').waitFor({ state: 'visible' });
+    const flash = (await page.locator('#flash').textContent()) ?? '';
+    const runId = /Run (\S+) created/.exec(flash)?.[1];
+    expect(runId, flash).toMatch(new RegExp(`^${DAILY}__\\d{8}T0000Z$`));
+    await page.goto(`${base}/ui/dags/${DAILY}`);
+    await waitFor(
+      async () => {
+        const state = await page
+          .locator(`#grid a.cell[data-run="${runId}"][data-task="report_dq_daily_summary"]`)
+          .getAttribute('data-state', { timeout: 1000 });
+        return state === 'success';
+      },
+      { what: `${runId} to finish in the grid`, timeoutMs: 120_000 },
+    );
+    await page.screenshot({ path: shot('e2e-triggered-run'), fullPage: true });
+    const run = await (await fetch(`${base}/api/runs/${runId}`)).json();
+    expect(run.run).toMatchObject({ runType: 'manual', state: 'success' });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
+});
