@@ -73,6 +73,9 @@ export interface TaskInstance {
   readonly updatedAt: Date;
 }
 
+/** What the scheduler decides on for one task instance. */
+export type TaskStateRow = Pick<TaskInstance, 'taskId' | 'state' | 'tryNumber' | 'pool' | 'nextAttemptAt'>;
+
 /** Identifies one try. */
 export interface TryKey {
   readonly runId: string;
@@ -183,6 +186,8 @@ export interface TryOutcome {
 export interface StartedTry {
   readonly instance: TaskInstance;
   readonly run: DagRun;
+  /** Results of the run's tasks that have one, by task id (what `ctx.upstream()` reads). */
+  readonly results: Readonly<Record<string, JsonValue>>;
 }
 
 export interface MetadataStore {
@@ -223,6 +228,8 @@ export interface MetadataStore {
 
   // Task instances
   listTaskInstances(runId: string): Promise<TaskInstance[]>;
+  /** A run and the states of its tasks in one round trip (the scheduler's hot path); undefined when unknown. */
+  loadRun(runId: string): Promise<{ run: DagRun; tasks: TaskStateRow[] } | undefined>;
   getTaskInstance(runId: string, taskId: string): Promise<TaskInstance | undefined>;
   /** Task instances in these states across running runs (oldest first), for the scheduler's scans. */
   findTaskInstances(filter: {

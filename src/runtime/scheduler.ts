@@ -19,7 +19,13 @@ import { evaluateTriggerRule } from '../core/trigger-rule.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Executor } from '../ports/executor.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { DagRun, MetadataStore, TaskInstance, TaskTransition } from '../ports/metadata-store.ts';
+import type {
+  DagRun,
+  MetadataStore,
+  TaskInstance,
+  TaskStateRow,
+  TaskTransition,
+} from '../ports/metadata-store.ts';
 import type { DagSource } from './dag-loader.ts';
 import { sweepZombies } from './zombie-sweep.ts';
 
@@ -203,6 +209,7 @@ export class Scheduler {
 
     // Runs to evaluate: all running ones on a full pass, else those an event or a due time touched.
     let runs: DagRun[];
+    const preloaded = new Map<string, TaskStateRow[]>();
     if (full) {
       runs = await store.listRuns({ states: ['running'], order: 'asc', limit: 10_000 });
       if (this.#o.runFilter) runs = runs.filter((r) => this.#o.runFilter!(r.runId));
@@ -214,13 +221,17 @@ export class Scheduler {
       runs = [];
       for (const id of ids) {
         if (this.#o.runFilter && !this.#o.runFilter(id)) continue;
-        const run = await store.getRun(id);
-        if (run?.state === 'running') runs.push(run);
+        // One round trip for the run and its task instances: the hot path after a try settles.
+        const loaded = await store.loadRun(id);
+        if (loaded?.run.state === 'running') {
+          preloaded.set(id, loaded.tasks);
+          runs.push(loaded.run);
+        }
       }
     }
     let finishedAny = false;
     for (const run of runs) {
-      if (await this.#evaluateRun(run, now)) finishedAny = true;
+      if (await this.#evaluateRun(run, now, preloaded.get(run.runId))) finishedAny = true;
     }
     if (finishedAny) {
       // A finished run frees a maxActiveRuns slot: create, admit and evaluate the next ones right away.
@@ -309,11 +320,11 @@ export class Scheduler {
   }
 
   /** Resolve a running run's task instances; returns true when the run finished. */
-  async #evaluateRun(run: DagRun, now: Date): Promise<boolean> {
+  async #evaluateRun(run: DagRun, now: Date, preloaded?: TaskStateRow[]): Promise<boolean> {
     const { store } = this.#o;
     const spec = this.#o.dags.get(run.dagId);
     if (!spec) return false;
-    const instances = await store.listTaskInstances(run.runId);
+    const instances = preloaded ?? (await store.listTaskInstances(run.runId));
     const byTask = new Map(instances.map((ti) => [ti.taskId, ti]));
     const states = new Map<string, TaskState>(instances.map((ti) => [ti.taskId, ti.state]));
     const changes: TaskTransition[] = [];
@@ -416,7 +427,7 @@ export class Scheduler {
   }
 }
 
-function poolOf(spec: DagSpec, taskId: string, byTask: ReadonlyMap<string, TaskInstance>): string {
+function poolOf(spec: DagSpec, taskId: string, byTask: ReadonlyMap<string, TaskStateRow>): string {
   const task: TaskSpec | undefined = spec.tasks.find((t) => t.id === taskId);
   return task?.pool ?? byTask.get(taskId)?.pool ?? 'default';
 }

@@ -159,10 +159,7 @@ async function execute(
         `params of task ${task.id} do not match job ${task.job}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
       );
     }
-    const results = new Map<string, JsonValue | null>();
-    if (task.upstream.length > 0 || (options.dags.get(instance.dagId)?.tasks.length ?? 0) > 1) {
-      for (const ti of await store.listTaskInstances(instance.runId)) results.set(ti.taskId, ti.result);
-    }
+    const results = started.results;
     const identity: WorkIdentity = {
       jobIdPrefix: `sluice_${instance.dagId}_${task.id}_${compactTimestamp(run.intervalStart)}_try${instance.tryNumber}`,
       labels: {
@@ -204,7 +201,7 @@ async function execute(
         });
       },
       upstream<T = JsonValue>(taskId: string): T | undefined {
-        const value = results.get(taskId);
+        const value = Object.hasOwn(results, taskId) ? results[taskId] : undefined;
         return value === null || value === undefined ? undefined : (value as T);
       },
     };

@@ -228,6 +228,19 @@ for (const backend of BACKENDS) {
         [2, 'success', 'w2', 30_000, null],
       ]);
       expect(tries[1]!.result).toEqual({ rows: 3 });
+      // The next task's try sees the results of the tasks before it.
+      const cTry = await queueTask(store, run.runId, 'c');
+      const startedC = await store.startTry({ runId: run.runId, taskId: 'c', tryNumber: cTry }, 'w2', at(4));
+      expect(startedC?.results).toEqual({ a: { rows: 3 } });
+      const loaded = await store.loadRun(run.runId);
+      expect(loaded?.run).toMatchObject({ runId: run.runId, state: 'running' });
+      expect(loaded?.tasks.map((x) => [x.taskId, x.state, x.tryNumber, x.pool])).toEqual([
+        ['a', 'success', 2, 'default'],
+        ['b', 'none', 0, 'warehouse'],
+        ['c', 'running', 1, 'default'],
+        ['d', 'none', 0, 'default'],
+      ]);
+      expect(await store.loadRun('nope__20260101T0000Z')).toBeUndefined();
     });
 
     it('keeps log lines per try', async () => {

@@ -4,10 +4,12 @@
  * run in a transaction under a per-pool / per-DAG advisory lock, so two schedulers cannot overbook.
  */
 import { type Kysely, sql } from 'kysely';
+import type { JsonValue } from '../../../core/dag/dag-definition.ts';
 import type { DagSpec } from '../../../core/dag/dag-spec.ts';
 import { runIdFor } from '../../../core/ids.ts';
 import type { RunState } from '../../../core/run-state.ts';
-import { isFinished, SLOT_STATES } from '../../../core/task-state.ts';
+import { isFinished, SLOT_STATES, type TaskState } from '../../../core/task-state.ts';
+import type { BackfillStore } from '../../../ports/backfill-store.ts';
 import type { FileLedger } from '../../../ports/file-ledger.ts';
 import type {
   DagRecord,
@@ -20,6 +22,7 @@ import type {
   RunningTry,
   StartedTry,
   TaskInstance,
+  TaskStateRow,
   TaskTransition,
   TaskTry,
   TryKey,
@@ -27,6 +30,7 @@ import type {
   WorkerRecord,
 } from '../../../ports/metadata-store.ts';
 import type { MetadataDatabase } from './database.ts';
+import { KyselyBackfillStore } from './kysely-backfill-store.ts';
 import { KyselyFileLedger } from './kysely-file-ledger.ts';
 import { migrateToLatest } from './migrate.ts';
 import {
@@ -57,6 +61,8 @@ const RUN_COLUMNS = sql.raw(
 export class KyselyMetadataStore implements MetadataStore {
   readonly kind: 'pglite' | 'postgres';
   readonly ledger: FileLedger;
+  /** Backfill records in the same database (src/ports/backfill-store.ts). */
+  readonly backfills: BackfillStore;
   readonly db: Kysely<MetadataDatabase>;
   readonly #schema: string;
   readonly #onClose: (() => Promise<void> | void) | undefined;
@@ -68,6 +74,7 @@ export class KyselyMetadataStore implements MetadataStore {
     this.#schema = options.schema ?? 'public';
     this.#onClose = options.onClose;
     this.ledger = new KyselyFileLedger(db);
+    this.backfills = new KyselyBackfillStore(db);
   }
 
   async migrate(): Promise<string[]> {
@@ -331,6 +338,29 @@ export class KyselyMetadataStore implements MetadataStore {
     return rows.map(toTaskInstance);
   }
 
+  async loadRun(runId: string): Promise<{ run: DagRun; tasks: TaskStateRow[] } | undefined> {
+    // One row: the run, and its tasks' states as a compact JSON array (cheaper to ship than full rows).
+    const result = await sql<Record<string, unknown>>`
+      select r.*,
+             (select coalesce(json_agg(json_build_array(t.task_id, t.state, t.try_number, t.pool, t.next_attempt_at)
+                                       order by t.priority), '[]'::json)
+                from task_instances t where t.run_id = r.run_id) as tasks
+        from dag_runs r
+       where r.run_id = ${runId}`.execute(this.db);
+    const row = result.rows[0];
+    if (!row) return undefined;
+    const tasks = (row.tasks as [string, TaskState, number, string, string | null][]).map(
+      ([taskId, state, tryNumber, pool, next]) => ({
+        taskId,
+        state,
+        tryNumber,
+        pool,
+        nextAttemptAt: next === null ? null : new Date(next),
+      }),
+    );
+    return { run: toDagRun(row), tasks };
+  }
+
   async getTaskInstance(runId: string, taskId: string): Promise<TaskInstance | undefined> {
     const row = await this.db
       .selectFrom('task_instances')
@@ -388,19 +418,17 @@ export class KyselyMetadataStore implements MetadataStore {
   }
 
   async queueScheduled(pool: string, now: Date, limit?: number): Promise<TaskInstance[]> {
-    return this.db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext(${`sluice.pool.${pool}`}))`.execute(trx);
-      const row = await sql<{ slots: number | null; occupied: number | string }>`
-        select (select slots from pools where name = ${pool}) as slots,
-               (select count(*) from task_instances where pool = ${pool} and state in ('queued', 'running')) as occupied`.execute(
-        trx,
-      );
-      const slots = row.rows[0]?.slots;
-      if (slots === null || slots === undefined) return [];
-      let free = Number(slots) - Number(row.rows[0]!.occupied);
-      if (limit !== undefined) free = Math.min(free, limit);
-      if (free <= 0) return [];
+    // Free slots and the update in one statement; the pool's advisory lock (Postgres) makes sure the count
+    // it reads includes every other scheduler's committed queueing. PGlite is one session: nothing can
+    // interleave, so the single statement is enough.
+    const queue = async (db: Kysely<MetadataDatabase>) => {
       const rows = await sql<Record<string, unknown>>`
+        with cap as (
+          select greatest(0, least(
+                   coalesce((select slots from pools where name = ${pool}), 0)
+                   - (select count(*) from task_instances where pool = ${pool} and state in ('queued', 'running')),
+                   ${limit ?? 1_000_000}::int)) as free
+        )
         update task_instances t
            set state = 'queued', try_number = t.try_number + 1, queued_at = ${now}::timestamptz,
                worker_id = null, next_attempt_at = null, updated_at = ${now}::timestamptz
@@ -408,12 +436,17 @@ export class KyselyMetadataStore implements MetadataStore {
                  select c.run_id, c.task_id from task_instances c
                   where c.pool = ${pool} and c.state = 'scheduled'
                   order by c.interval_start, c.priority
-                  limit ${free})
+                  limit (select free from cap))
            and t.state = 'scheduled'
-        returning t.*`.execute(trx);
+        returning t.*`.execute(db);
       return rows.rows
         .map(toTaskInstance)
         .sort((a, b) => a.intervalStart.getTime() - b.intervalStart.getTime() || a.priority - b.priority);
+    };
+    if (this.kind === 'pglite') return queue(this.db);
+    return this.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${`sluice.pool.${pool}`}))`.execute(trx);
+      return queue(trx);
     });
   }
 
@@ -444,10 +477,18 @@ export class KyselyMetadataStore implements MetadataStore {
         select run_id, task_id, try_number, dag_id, 'running', worker_id, started_at from ti
         on conflict (run_id, task_id, try_number) do nothing
       )
-      select ti.*, ${RUN_COLUMNS} from ti join dag_runs r on r.run_id = ti.run_id`.execute(this.db);
+      select ti.*, ${RUN_COLUMNS},
+             (select coalesce(jsonb_object_agg(o.task_id, o.result), '{}'::jsonb)
+                from task_instances o
+               where o.run_id = ti.run_id and o.result is not null) as upstream_results
+        from ti join dag_runs r on r.run_id = ti.run_id`.execute(this.db);
     const row = result.rows[0];
     if (!row) return undefined;
-    return { instance: toTaskInstance(row), run: toDagRun(row, 'r_') };
+    return {
+      instance: toTaskInstance(row),
+      run: toDagRun(row, 'r_'),
+      results: (row.upstream_results ?? {}) as Record<string, JsonValue>,
+    };
   }
 
   async finishTry(key: TryKey, outcome: TryOutcome, now: Date): Promise<boolean> {
