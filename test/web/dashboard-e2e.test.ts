@@ -105,7 +105,7 @@ describe('dashboard over `sluice demo` data and a running `sluice standalone`', 
       { what: `${runId} to finish in the grid`, timeoutMs: 120_000 },
     );
     await page.screenshot({ path: shot('e2e-triggered-run'), fullPage: true });
-    const run = await (await fetch(`${base}/api/runs/${runId}`)).json();
+    const run = (await (await fetch(`${base}/api/runs/${runId}`)).json()) as { run: unknown };
     expect(run.run).toMatchObject({ runType: 'manual', state: 'success' });
     expect(errors).toEqual([]);
     await page.close();
