@@ -7,7 +7,8 @@ export default defineTable({
     check_id: {
       type: 'string',
       required: true,
-      description: 'Unique id of this execution (deterministic per run, task, try and check)',
+      description:
+        'Unique id of this execution (deterministic per run, task and check; a re-run replaces it)',
     },
     check_name: {
       type: 'string',

@@ -248,9 +248,9 @@ export function warehouseContract(
       ]);
     });
 
-    it('loads CSV with a header, and names the file and the column when the header is wrong', async () => {
+    it('loads CSV with a header (a short row pads with NULL), and names the file and the column when the header is wrong', async () => {
       await w.ensureTables([contractCsvTable]);
-      const good = await h.putObject('landing/products/p.csv', 'product_id,price\nP1,1.50\n"P,2",2\n');
+      const good = await h.putObject('landing/products/p.csv', 'product_id,price\nP1,1.50\n"P,2",2\nP3\n');
       const bad = await h.putObject('landing/products/bad.csv', 'product_id,prize\nP1,1\n');
       const res = await w.loadCsv({
         uris: [good],
@@ -259,11 +259,12 @@ export function warehouseContract(
         constants: { batch_id: 'b1' },
         sourceNames: { [good]: 'landing/products/p.csv' },
       });
-      expect(res.rowsLoaded).toBe(2);
+      expect(res.rowsLoaded).toBe(3);
       const rows = await w.query(`SELECT * FROM ${w.qualify('contract_csv')} ORDER BY product_id`);
       expect(rows.rows).toEqual([
         { batch_id: 'b1', source_file: 'landing/products/p.csv', product_id: 'P,2', price: '2' },
         { batch_id: 'b1', source_file: 'landing/products/p.csv', product_id: 'P1', price: '1.50' },
+        { batch_id: 'b1', source_file: 'landing/products/p.csv', product_id: 'P3', price: null },
       ]);
       await expect(
         w.loadCsv({

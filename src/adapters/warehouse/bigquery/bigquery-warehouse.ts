@@ -192,7 +192,14 @@ WHERE l.raw_line IS NOT NULL AND TRIM(l.raw_line, ' \\t\\r\\x0b\\x0c') != ''`;
     const definitions = externalCsv(
       uris,
       request.columns.map((name) => ({ name, type: 'STRING', mode: 'NULLABLE' })),
-      { skipLeadingRows: '1', quote: '"', fieldDelimiter: ',', allowQuotedNewlines: true, encoding: 'UTF-8' },
+      {
+        skipLeadingRows: '1',
+        quote: '"',
+        fieldDelimiter: ',',
+        allowQuotedNewlines: true,
+        allowJaggedRows: true,
+        encoding: 'UTF-8',
+      },
     );
     const constantKeys = Object.keys(request.constants ?? {});
     const columns = [...request.columns, 'source_file', ...constantKeys];

@@ -174,7 +174,7 @@ export class DuckDbWarehouse implements Warehouse {
       const spec = request.columns.map((col) => `'${col.replace(/'/g, "''")}': 'VARCHAR'`).join(', ');
       const sql = `INSERT INTO ${this.qualify(request.table)} (${columns.map(quoteIdent).join(', ')})
 SELECT ${[...request.columns.map((col) => `r.${quoteIdent(col)}`), 'f.source_file', ...constantCols.map((k) => `$c_${k}`)].join(', ')}
-FROM read_csv($files, columns = {${spec}}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', strict_mode = true, filename = true) AS r
+FROM read_csv($files, columns = {${spec}}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = true, filename = true) AS r
 JOIN (VALUES ${files.join(', ')}) AS f(uri, source_file) ON f.uri = r.filename`;
       const rows = await runPrepared(c, sql, { ...params, files: uris });
       return { rowsLoaded: rows, rowsAffected: rows };
