@@ -10,6 +10,7 @@ import { SluiceError } from '../core/errors/sluice-error.ts';
 import { isRunState } from '../core/run-state.ts';
 import type { Operations } from '../runtime/operations.ts';
 import type { DashboardDeps } from './dashboard/dashboard-deps.ts';
+import { dashboardServerOptions } from './dashboard/dashboard-server-options.ts';
 
 export interface CliApiOptions {
   readonly operations: Operations;
@@ -117,8 +118,8 @@ export const cliApi: FastifyPluginAsync<CliApiOptions> = async (app, options) =>
  * @example const app = await buildWebApp({ operations, home: config.home }); await app.listen({ port: 8080 })
  */
 export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstance> {
-  // Run ids are `<dag id>__<YYYYMMDDTHHmmZ>`: long path segments must fit.
-  const app = Fastify({ logger: false, maxParamLength: 200 });
+  // Long path segments for run ids, and URL errors before routing in the API's JSON error shape.
+  const app = Fastify({ logger: false, ...dashboardServerOptions });
   await app.register(cliApi, {
     prefix: '/api/cli',
     operations: options.operations,

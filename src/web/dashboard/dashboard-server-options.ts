@@ -10,8 +10,8 @@ import { apiErrorHandler } from '../api/http-errors.ts';
 
 export const dashboardServerOptions = {
   // A run id is `<dag id>__<YYYYMMDDTHHmmZ>`: DAG ids up to 100 characters need 116.
-  maxParamLength: 200,
+  routerOptions: { maxParamLength: 200 },
   frameworkErrors: (error, request, reply) => {
     apiErrorHandler(error, request, reply);
   },
-} as const satisfies Pick<FastifyServerOptions, 'maxParamLength' | 'frameworkErrors'>;
+} as const satisfies Pick<FastifyServerOptions, 'routerOptions' | 'frameworkErrors'>;
