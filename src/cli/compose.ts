@@ -84,6 +84,30 @@ export function tryResources(config: SluiceConfig): TryResources & { close(): Pr
   };
 }
 
+export const DEFAULT_POOL_SLOTS = 16;
+
+/**
+ * Create the `default` and `warehouse` pools when missing: `warehouse` gets 1 slot on a single-writer
+ * warehouse (DuckDB), so tasks that open it never collide. Existing pools keep their slots.
+ *
+ * @example const created = await ensureDefaultPools(config, store)
+ */
+export async function ensureDefaultPools(config: SluiceConfig, store: MetadataStore): Promise<string[]> {
+  const warehouse = await openWarehouse(config);
+  const singleWriter = warehouse.capabilities.singleWriter;
+  await warehouse.close();
+  return store.ensurePools([
+    { name: 'default', slots: DEFAULT_POOL_SLOTS, description: 'tasks without a pool' },
+    {
+      name: 'warehouse',
+      slots: singleWriter ? 1 : DEFAULT_POOL_SLOTS,
+      description: singleWriter
+        ? 'tasks that open the warehouse (single writer: one at a time)'
+        : 'tasks that open the warehouse',
+    },
+  ]);
+}
+
 /** Everything an engine process needs, opened from the configuration. */
 export interface EngineRuntime {
   readonly config: SluiceConfig;
@@ -107,6 +131,7 @@ export async function openEngineRuntime(config: SluiceConfig, logger: Logger): P
   const store = await openMetadataStore(config);
   const resources = tryResources(config);
   try {
+    await ensureDefaultPools(config, store);
     const dags = await loadDags(config.projectDir);
     const jobs = createJobLoader(config.projectDir);
     return {

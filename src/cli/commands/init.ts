@@ -17,7 +17,6 @@ const BUCKET_FOLDERS = [
   'reports',
   'rejected',
 ];
-const DEFAULT_POOL_SLOTS = 16;
 
 /** Register `sluice init`. */
 export function register(program: Command): void {
@@ -77,17 +76,9 @@ async function init(config: import('../../config/config.ts').SluiceConfig): Prom
   const warehouse = await openWarehouse(config);
   try {
     const migrations = await store.migrate();
-    const warehouseSlots = warehouse.capabilities.singleWriter ? 1 : DEFAULT_POOL_SLOTS;
-    const pools = await store.ensurePools([
-      { name: 'default', slots: DEFAULT_POOL_SLOTS, description: 'tasks without a pool' },
-      {
-        name: 'warehouse',
-        slots: warehouseSlots,
-        description: warehouse.capabilities.singleWriter
-          ? 'tasks that open the warehouse (single writer: one at a time)'
-          : 'tasks that open the warehouse',
-      },
-    ]);
+    const { ensureDefaultPools, DEFAULT_POOL_SLOTS } = await import('../compose.ts');
+    const pools = await ensureDefaultPools(config, store);
+    const warehouseSlots = (await store.listPools()).find((p) => p.name === 'warehouse')?.slots ?? 1;
     const folders: string[] = [];
     if (config.storage.kind === 'local') {
       for (const folder of BUCKET_FOLDERS) {
