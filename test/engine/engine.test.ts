@@ -187,4 +187,41 @@ describe('engine (PGlite, fake clock)', () => {
       'skipped',
     ]);
   });
+
+  it('aborts a try at its timeout through ctx.signal and retries it', async () => {
+    process.env.SLUICE_TEST_SLOW_MS = '600000';
+    const clock = new FakeClock(T0);
+    h = await createHarness({ clock });
+    await h.engine.start();
+    const run = await triggerRun(h.store, h.dags, { dagId: 'timeouts', now: clock.now() });
+    h.engine.scheduler.notify();
+    await waitFor(async () => (await h!.store.getTaskInstance(run.runId, 'slow'))?.state === 'running');
+    clock.advance(59_000);
+    expect((await h.store.getTaskInstance(run.runId, 'slow'))!.state).toBe('running');
+    clock.advance(1_000);
+    const ti = await waitFor(async () => {
+      const t = await h!.store.getTaskInstance(run.runId, 'slow');
+      return t?.state === 'up_for_retry' ? t : undefined;
+    });
+    expect(ti.failures).toBe(1);
+    const [first] = await h.store.listTries(run.runId, 'slow');
+    expect(first!.error).toMatchObject({ code: 'E_TASK_TIMEOUT' });
+    expect(first!.durationMs).toBe(60_000);
+  });
+
+  it('hands running tries back on shutdown without counting a failure', async () => {
+    process.env.SLUICE_TEST_SLOW_MS = '600000';
+    const clock = new FakeClock(T0);
+    h = await createHarness({ clock });
+    await h.engine.start();
+    const run = await triggerRun(h.store, h.dags, { dagId: 'timeouts', now: clock.now() });
+    h.engine.scheduler.notify();
+    await waitFor(async () => (await h!.store.getTaskInstance(run.runId, 'slow'))?.state === 'running');
+    await h.engine.stop(10);
+    const ti = (await h.store.getTaskInstance(run.runId, 'slow'))!;
+    expect(ti).toMatchObject({ state: 'up_for_retry', failures: 0, tryNumber: 1 });
+    expect(ti.nextAttemptAt).toEqual(clock.now());
+    const [first] = await h.store.listTries(run.runId, 'slow');
+    expect(first!.error?.code).toBe('E_WORKER_SHUTDOWN');
+  });
 });
