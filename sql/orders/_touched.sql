@@ -6,19 +6,24 @@
   aggregate is recomputed to the same value. Imported with {% import %}.
 #}
 {% macro touched_versions() -%}
-SELECT v.order_timestamp
+SELECT b.order_timestamp
+  FROM {{ ref('staging_orders') }} AS b
+  WHERE b.batch_id = {{ param('batch_id') }}
+  UNION ALL
+  SELECT v.order_timestamp
   FROM {{ ref('staging_orders') }} AS v
-  WHERE v.order_id IN (
-    SELECT b.order_id FROM {{ ref('staging_orders') }} AS b WHERE b.batch_id = {{ param('batch_id') }}
-  )
+  WHERE v.batch_id <> {{ param('batch_id') }}
+    AND v.order_id IN (
+      SELECT b.order_id FROM {{ ref('staging_orders') }} AS b WHERE b.batch_id = {{ param('batch_id') }}
+    )
 {%- endmacro %}
 
 {# The UTC hours the batch touched. #}
 {% macro touched_hours() -%}
-SELECT DISTINCT {{ ts_trunc('t.order_timestamp', 'hour') }} FROM ({{ touched_versions() }}) AS t
+SELECT DISTINCT {{ ts_trunc('t.order_timestamp', 'hour') }} AS hour_start FROM ({{ touched_versions() }}) AS t
 {%- endmacro %}
 
 {# The UTC dates the batch touched. #}
 {% macro touched_dates() -%}
-SELECT DISTINCT {{ date_of('t.order_timestamp') }} FROM ({{ touched_versions() }}) AS t
+SELECT DISTINCT {{ date_of('t.order_timestamp') }} AS order_date FROM ({{ touched_versions() }}) AS t
 {%- endmacro %}

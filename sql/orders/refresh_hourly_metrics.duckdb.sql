@@ -11,7 +11,10 @@ DELETE FROM {{ ref('agg_hourly_metrics') }} WHERE hour_start IN ({{ touched.touc
 
 INSERT INTO {{ ref('agg_hourly_metrics') }}
   (hour_start, total_orders, completed_orders, revenue, items_sold, avg_order_value, unique_customers, updated_at)
-WITH per_hour AS (
+WITH touched AS MATERIALIZED (
+  {{ touched.touched_hours() }}
+),
+per_hour AS (
   SELECT
     f.hour_start,
     COUNT(DISTINCT f.order_id) AS total_orders,
@@ -20,8 +23,8 @@ WITH per_hour AS (
     COALESCE(SUM(CASE WHEN f.payment_status = 'completed' THEN f.quantity END), 0) AS items_sold,
     COUNT(DISTINCT CASE WHEN f.payment_status = 'completed' THEN f.customer_id END) AS unique_customers
   FROM {{ ref('fact_orders') }} AS f
-  WHERE f.order_date IN ({{ touched.touched_dates() }})
-    AND f.hour_start IN ({{ touched.touched_hours() }})
+  WHERE f.order_date IN (SELECT DISTINCT CAST(t.hour_start AS DATE) FROM touched AS t)
+    AND f.hour_start IN (SELECT t.hour_start FROM touched AS t)
   GROUP BY f.hour_start
 )
 SELECT

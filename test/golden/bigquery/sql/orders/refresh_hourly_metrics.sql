@@ -6,11 +6,16 @@
 --           there is no completed order. An hour left without orders loses its row.
 -- Params:   batch_id (string).
 -- Strategy: script, in one transaction: DELETE the touched hours, INSERT their recomputation.
-DELETE FROM `my-project.ecommerce_data.agg_hourly_metrics` WHERE hour_start IN (SELECT DISTINCT TIMESTAMP_TRUNC(t.order_timestamp, HOUR) FROM (SELECT v.order_timestamp
+DELETE FROM `my-project.ecommerce_data.agg_hourly_metrics` WHERE hour_start IN (SELECT DISTINCT TIMESTAMP_TRUNC(t.order_timestamp, HOUR) AS hour_start FROM (SELECT b.order_timestamp
+  FROM `my-project.ecommerce_data.staging_orders` AS b
+  WHERE b.batch_id = @batch_id
+  UNION ALL
+  SELECT v.order_timestamp
   FROM `my-project.ecommerce_data.staging_orders` AS v
-  WHERE v.order_id IN (
-    SELECT b.order_id FROM `my-project.ecommerce_data.staging_orders` AS b WHERE b.batch_id = @batch_id
-  )) AS t);
+  WHERE v.batch_id <> @batch_id
+    AND v.order_id IN (
+      SELECT b.order_id FROM `my-project.ecommerce_data.staging_orders` AS b WHERE b.batch_id = @batch_id
+    )) AS t);
 
 INSERT INTO `my-project.ecommerce_data.agg_hourly_metrics`
   (hour_start, total_orders, completed_orders, revenue, items_sold, avg_order_value, unique_customers, updated_at)
@@ -23,16 +28,26 @@ WITH per_hour AS (
     COALESCE(SUM(IF(f.payment_status = 'completed', f.quantity, NULL)), 0) AS items_sold,
     COUNT(DISTINCT IF(f.payment_status = 'completed', f.customer_id, NULL)) AS unique_customers
   FROM `my-project.ecommerce_data.fact_orders` AS f
-  WHERE f.order_date IN (SELECT DISTINCT CAST(t.order_timestamp AS DATE) FROM (SELECT v.order_timestamp
+  WHERE f.order_date IN (SELECT DISTINCT CAST(t.order_timestamp AS DATE) AS order_date FROM (SELECT b.order_timestamp
+  FROM `my-project.ecommerce_data.staging_orders` AS b
+  WHERE b.batch_id = @batch_id
+  UNION ALL
+  SELECT v.order_timestamp
   FROM `my-project.ecommerce_data.staging_orders` AS v
-  WHERE v.order_id IN (
-    SELECT b.order_id FROM `my-project.ecommerce_data.staging_orders` AS b WHERE b.batch_id = @batch_id
-  )) AS t)
-    AND f.hour_start IN (SELECT DISTINCT TIMESTAMP_TRUNC(t.order_timestamp, HOUR) FROM (SELECT v.order_timestamp
+  WHERE v.batch_id <> @batch_id
+    AND v.order_id IN (
+      SELECT b.order_id FROM `my-project.ecommerce_data.staging_orders` AS b WHERE b.batch_id = @batch_id
+    )) AS t)
+    AND f.hour_start IN (SELECT DISTINCT TIMESTAMP_TRUNC(t.order_timestamp, HOUR) AS hour_start FROM (SELECT b.order_timestamp
+  FROM `my-project.ecommerce_data.staging_orders` AS b
+  WHERE b.batch_id = @batch_id
+  UNION ALL
+  SELECT v.order_timestamp
   FROM `my-project.ecommerce_data.staging_orders` AS v
-  WHERE v.order_id IN (
-    SELECT b.order_id FROM `my-project.ecommerce_data.staging_orders` AS b WHERE b.batch_id = @batch_id
-  )) AS t)
+  WHERE v.batch_id <> @batch_id
+    AND v.order_id IN (
+      SELECT b.order_id FROM `my-project.ecommerce_data.staging_orders` AS b WHERE b.batch_id = @batch_id
+    )) AS t)
   GROUP BY f.hour_start
 )
 SELECT

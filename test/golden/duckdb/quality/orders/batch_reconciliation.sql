@@ -6,49 +6,44 @@
 -- Params:   batch_id (string).
 -- Returns:  one row per line that breaks this; sample_key = file:line and the problem.
 -- check: {"target_table": "staging_orders", "severity": "error", "rows_checked": "lines_read"}
-WITH raw_lines AS (
-  SELECT source_file, line_number, raw_line
-  FROM "ecommerce_data"."staging_orders_raw"
-  WHERE batch_id = $batch_id
+WITH outcomes AS (
+  SELECT source_file, line_number, 1 AS was_read, 0 AS kept, 0 AS quarantined
+  FROM "ecommerce_data"."staging_orders_raw" WHERE batch_id = $batch_id
+  UNION ALL
+  SELECT source_file, line_number, 0, 1, 0
+  FROM "ecommerce_data"."staging_orders" WHERE batch_id = $batch_id
+  UNION ALL
+  SELECT source_file, line_number, 0, 0, 1
+  FROM "ecommerce_data"."quarantine_orders" WHERE batch_id = $batch_id
 ),
-kept AS (
-  SELECT order_id, source_file, line_number
-  FROM "ecommerce_data"."staging_orders"
-  WHERE batch_id = $batch_id
-),
-quarantined AS (
-  SELECT source_file, line_number
-  FROM "ecommerce_data"."quarantine_orders"
-  WHERE batch_id = $batch_id
+per_line AS (
+  -- One pass over the keys of the three tables: what happened to each line.
+  SELECT source_file, line_number, SUM(was_read) AS reads, SUM(kept) AS kept, SUM(quarantined) AS quarantined
+  FROM outcomes
+  GROUP BY source_file, line_number
 ),
 unaccounted AS (
-  -- Lines neither kept nor quarantined: each must be a copy of a kept order_id.
-  SELECT r.source_file, r.line_number, (CASE WHEN json_type(TRY_CAST(r.raw_line AS JSON), '$.order_id') IN ('OBJECT', 'ARRAY') THEN NULL ELSE json_extract_string(TRY_CAST(r.raw_line AS JSON), '$.order_id') END) AS order_id
-  FROM raw_lines AS r
-  WHERE NOT EXISTS (SELECT 1 FROM kept AS k WHERE k.source_file = r.source_file AND k.line_number = r.line_number)
-    AND NOT EXISTS (
-      SELECT 1 FROM quarantined AS q WHERE q.source_file = r.source_file AND q.line_number = r.line_number
-    )
+  -- Read, neither kept nor quarantined: the raw line is only looked at for these (the dropped copies).
+  SELECT p.source_file, p.line_number, (CASE WHEN json_type(TRY_CAST(r.raw_line AS JSON), '$.order_id') IN ('OBJECT', 'ARRAY') THEN NULL ELSE json_extract_string(TRY_CAST(r.raw_line AS JSON), '$.order_id') END) AS order_id
+  FROM per_line AS p
+  JOIN "ecommerce_data"."staging_orders_raw" AS r
+    ON r.batch_id = $batch_id AND r.source_file = p.source_file AND r.line_number = p.line_number
+  WHERE p.reads = 1 AND p.kept + p.quarantined = 0
 ),
 problems AS (
-  SELECT u.source_file, u.line_number, 'neither kept, quarantined nor a copy of a kept order' AS problem
+  SELECT source_file, line_number,
+    CASE
+      WHEN reads = 0 THEN 'kept or quarantined but not a line read'
+      WHEN reads > 1 THEN 'read more than once'
+      ELSE 'kept or quarantined more than once'
+    END AS problem
+  FROM per_line
+  WHERE reads <> 1 OR kept + quarantined > 1
+  UNION ALL
+  SELECT u.source_file, u.line_number, 'neither kept, quarantined nor a copy of a kept order'
   FROM unaccounted AS u
-  WHERE u.order_id IS NULL OR NOT EXISTS (SELECT 1 FROM kept AS k WHERE k.order_id = u.order_id)
-  UNION ALL
-  SELECT k.source_file, k.line_number, 'both kept and quarantined'
-  FROM kept AS k
-  WHERE EXISTS (SELECT 1 FROM quarantined AS q WHERE q.source_file = k.source_file AND q.line_number = k.line_number)
-  UNION ALL
-  SELECT k.source_file, k.line_number, 'kept but not a line read'
-  FROM kept AS k
-  WHERE NOT EXISTS (
-    SELECT 1 FROM raw_lines AS r WHERE r.source_file = k.source_file AND r.line_number = k.line_number
-  )
-  UNION ALL
-  SELECT q.source_file, q.line_number, 'quarantined but not a line read'
-  FROM quarantined AS q
-  WHERE NOT EXISTS (
-    SELECT 1 FROM raw_lines AS r WHERE r.source_file = q.source_file AND r.line_number = q.line_number
+  WHERE u.order_id IS NULL OR u.order_id NOT IN (
+    SELECT k.order_id FROM "ecommerce_data"."staging_orders" AS k WHERE k.batch_id = $batch_id
   )
 )
 SELECT source_file || ':' || CAST(line_number AS VARCHAR) || ' ' || problem AS sample_key

@@ -4,20 +4,30 @@
 --           completed orders loses its row.
 -- Params:   batch_id (string).
 -- Strategy: script, atomic: DELETE the touched dates, INSERT their recomputation.
-DELETE FROM "ecommerce_data"."agg_category_revenue" WHERE order_date IN (SELECT DISTINCT CAST(t.order_timestamp AS DATE) FROM (SELECT v.order_timestamp
+DELETE FROM "ecommerce_data"."agg_category_revenue" WHERE order_date IN (SELECT DISTINCT CAST(t.order_timestamp AS DATE) AS order_date FROM (SELECT b.order_timestamp
+  FROM "ecommerce_data"."staging_orders" AS b
+  WHERE b.batch_id = $batch_id
+  UNION ALL
+  SELECT v.order_timestamp
   FROM "ecommerce_data"."staging_orders" AS v
-  WHERE v.order_id IN (
-    SELECT b.order_id FROM "ecommerce_data"."staging_orders" AS b WHERE b.batch_id = $batch_id
-  )) AS t);
+  WHERE v.batch_id <> $batch_id
+    AND v.order_id IN (
+      SELECT b.order_id FROM "ecommerce_data"."staging_orders" AS b WHERE b.batch_id = $batch_id
+    )) AS t);
 
 INSERT INTO "ecommerce_data"."agg_category_revenue" (order_date, category, revenue, units, orders, updated_at)
 SELECT
   f.order_date, f.category, SUM(f.line_total), SUM(f.quantity), COUNT(DISTINCT f.order_id), CAST(current_timestamp AS TIMESTAMP)
 FROM "ecommerce_data"."fact_orders" AS f
-WHERE f.order_date IN (SELECT DISTINCT CAST(t.order_timestamp AS DATE) FROM (SELECT v.order_timestamp
+WHERE f.order_date IN (SELECT DISTINCT CAST(t.order_timestamp AS DATE) AS order_date FROM (SELECT b.order_timestamp
+  FROM "ecommerce_data"."staging_orders" AS b
+  WHERE b.batch_id = $batch_id
+  UNION ALL
+  SELECT v.order_timestamp
   FROM "ecommerce_data"."staging_orders" AS v
-  WHERE v.order_id IN (
-    SELECT b.order_id FROM "ecommerce_data"."staging_orders" AS b WHERE b.batch_id = $batch_id
-  )) AS t)
+  WHERE v.batch_id <> $batch_id
+    AND v.order_id IN (
+      SELECT b.order_id FROM "ecommerce_data"."staging_orders" AS b WHERE b.batch_id = $batch_id
+    )) AS t)
   AND f.payment_status = 'completed'
 GROUP BY f.order_date, f.category;

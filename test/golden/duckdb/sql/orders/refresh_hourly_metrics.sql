@@ -6,15 +6,32 @@
 --           without orders loses its row.
 -- Params:   batch_id (string).
 -- Strategy: script, atomic: DELETE the touched hours, INSERT their recomputation.
-DELETE FROM "ecommerce_data"."agg_hourly_metrics" WHERE hour_start IN (SELECT DISTINCT date_trunc('hour', t.order_timestamp) FROM (SELECT v.order_timestamp
+DELETE FROM "ecommerce_data"."agg_hourly_metrics" WHERE hour_start IN (SELECT DISTINCT date_trunc('hour', t.order_timestamp) AS hour_start FROM (SELECT b.order_timestamp
+  FROM "ecommerce_data"."staging_orders" AS b
+  WHERE b.batch_id = $batch_id
+  UNION ALL
+  SELECT v.order_timestamp
   FROM "ecommerce_data"."staging_orders" AS v
-  WHERE v.order_id IN (
-    SELECT b.order_id FROM "ecommerce_data"."staging_orders" AS b WHERE b.batch_id = $batch_id
-  )) AS t);
+  WHERE v.batch_id <> $batch_id
+    AND v.order_id IN (
+      SELECT b.order_id FROM "ecommerce_data"."staging_orders" AS b WHERE b.batch_id = $batch_id
+    )) AS t);
 
 INSERT INTO "ecommerce_data"."agg_hourly_metrics"
   (hour_start, total_orders, completed_orders, revenue, items_sold, avg_order_value, unique_customers, updated_at)
-WITH per_hour AS (
+WITH touched AS MATERIALIZED (
+  SELECT DISTINCT date_trunc('hour', t.order_timestamp) AS hour_start FROM (SELECT b.order_timestamp
+  FROM "ecommerce_data"."staging_orders" AS b
+  WHERE b.batch_id = $batch_id
+  UNION ALL
+  SELECT v.order_timestamp
+  FROM "ecommerce_data"."staging_orders" AS v
+  WHERE v.batch_id <> $batch_id
+    AND v.order_id IN (
+      SELECT b.order_id FROM "ecommerce_data"."staging_orders" AS b WHERE b.batch_id = $batch_id
+    )) AS t
+),
+per_hour AS (
   SELECT
     f.hour_start,
     COUNT(DISTINCT f.order_id) AS total_orders,
@@ -23,16 +40,8 @@ WITH per_hour AS (
     COALESCE(SUM(CASE WHEN f.payment_status = 'completed' THEN f.quantity END), 0) AS items_sold,
     COUNT(DISTINCT CASE WHEN f.payment_status = 'completed' THEN f.customer_id END) AS unique_customers
   FROM "ecommerce_data"."fact_orders" AS f
-  WHERE f.order_date IN (SELECT DISTINCT CAST(t.order_timestamp AS DATE) FROM (SELECT v.order_timestamp
-  FROM "ecommerce_data"."staging_orders" AS v
-  WHERE v.order_id IN (
-    SELECT b.order_id FROM "ecommerce_data"."staging_orders" AS b WHERE b.batch_id = $batch_id
-  )) AS t)
-    AND f.hour_start IN (SELECT DISTINCT date_trunc('hour', t.order_timestamp) FROM (SELECT v.order_timestamp
-  FROM "ecommerce_data"."staging_orders" AS v
-  WHERE v.order_id IN (
-    SELECT b.order_id FROM "ecommerce_data"."staging_orders" AS b WHERE b.batch_id = $batch_id
-  )) AS t)
+  WHERE f.order_date IN (SELECT DISTINCT CAST(t.hour_start AS DATE) FROM touched AS t)
+    AND f.hour_start IN (SELECT t.hour_start FROM touched AS t)
   GROUP BY f.hour_start
 )
 SELECT
