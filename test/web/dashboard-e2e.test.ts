@@ -5,8 +5,9 @@
  * engine runs to success while the grid refreshes. Screenshots: test/artifacts/web/e2e-*.png.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliHome, cliHome } from '../e2e-engine/cli-harness.ts';
+import { type CliHome, cliHome, exited } from '../e2e-engine/cli-harness.ts';
 import { waitFor } from '../engine/wait-for.ts';
 import { launchBrowser, shot, type TestBrowser } from './support/browser.ts';
 import { ROOT } from './support/web-test-env.ts';
@@ -110,4 +111,33 @@ describe('dashboard over `sluice demo` data and a running `sluice standalone`', 
     expect(errors).toEqual([]);
     await page.close();
   }, 240_000);
+});
+
+describe('`sluice web` beyond loopback', () => {
+  let cli: CliHome;
+  beforeAll(async () => {
+    cli = await cliHome(join(ROOT, 'test/fixtures/dags-engine'));
+  });
+  afterAll(() => cli?.cleanup());
+
+  it('refuses to start on 0.0.0.0 without a token', async () => {
+    const r = await cli.run(['web', '--host', '0.0.0.0', '--port', '0']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('without a token');
+  });
+
+  it('serves on 0.0.0.0 with a token, and the API and pages need it', async () => {
+    const web = cli.spawn(['web', '--host', '0.0.0.0', '--port', '0'], {
+      SLUICE_WEB_TOKEN: 'e2e-web-token-1',
+    });
+    const url = (await cli.serverUrl()).replace('0.0.0.0', '127.0.0.1');
+    expect((await fetch(`${url}/api/dags`)).status).toBe(401);
+    const page = await fetch(`${url}/ui/dags`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    expect([page.status, page.headers.get('location')]).toEqual([303, '/login?next=%2Fui%2Fdags']);
+    const ok = await fetch(`${url}/api/dags`, { headers: { authorization: 'Bearer e2e-web-token-1' } });
+    expect(ok.status).toBe(200);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    web.kill('SIGTERM');
+    await exited(web);
+  });
 });
