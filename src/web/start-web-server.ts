@@ -18,6 +18,18 @@ export interface WebServer {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /**
+ * Refuse to serve beyond loopback without a token (checked before anything is opened).
+ *
+ * @example assertSafeBinding(config.web.host, config.web.token)
+ */
+export function assertSafeBinding(host: string, token: string | undefined): void {
+  if (!LOOPBACK.has(host) && !token)
+    throw new ConfigError(
+      `refusing to serve on ${host} without a token: set SLUICE_WEB_TOKEN, or bind 127.0.0.1`,
+    );
+}
+
+/**
  * Listen and write server.json.
  *
  * @example const server = await startWebServer({ operations, home, host: '127.0.0.1', port: 8080, role: 'standalone' })
@@ -32,10 +44,7 @@ export async function startWebServer(options: {
   readonly dashboard?: DashboardDeps;
   readonly logger?: Logger;
 }): Promise<WebServer> {
-  if (!LOOPBACK.has(options.host) && !options.token)
-    throw new ConfigError(
-      `refusing to serve on ${options.host} without a token: set SLUICE_WEB_TOKEN, or bind 127.0.0.1`,
-    );
+  assertSafeBinding(options.host, options.token);
   const base = { operations: options.operations, home: options.home, token: options.token };
   let app = await buildWebApp({ ...base, ...(options.dashboard ? { dashboard: options.dashboard } : {}) });
   try {
