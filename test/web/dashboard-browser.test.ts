@@ -80,7 +80,8 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Clear (retry) with downstream' }).click();
     expect(await flashText(page)).toContain('Cleared: run_checks, publish, aggregates, archive');
     await page.waitForLoadState('load');
-    await page.waitForFunction("document.querySelector('.toolbar .badge')?.textContent === 'none'");
+    // The page reloads after the clear; its state badge then reads `none`.
+    await expect.poll(() => page.locator('.toolbar .badge').first().textContent(), { timeout: 10_000 }).toBe('none');
     expect((await env.store.getTaskInstance('orders_demo__20260101T1045Z', 'run_checks'))!.state).toBe(
       'none',
     );
