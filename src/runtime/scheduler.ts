@@ -26,6 +26,7 @@ import type {
   TaskStateRow,
   TaskTransition,
 } from '../ports/metadata-store.ts';
+import { type BackfillDriver, backfillDriverFor } from './backfill-executor.ts';
 import type { DagSource } from './dag-loader.ts';
 import { sweepZombies } from './zombie-sweep.ts';
 
@@ -54,6 +55,11 @@ export interface SchedulerOptions {
   /** At most this many runs are created per DAG per pass (catchup over a long gap; default 64). */
   readonly maxRunsPerPass?: number;
   readonly isLocalProcessAlive?: (pid: number) => boolean;
+  /**
+   * Executes backfill records each pass, after the live runs (default: the store's backfills when this
+   * scheduler creates scheduled runs; false: none).
+   */
+  readonly backfills?: BackfillDriver | false;
 }
 
 export interface SchedulerEvents {
@@ -65,8 +71,9 @@ export interface SchedulerEvents {
 
 /** Scheduler loop. `start()` runs it in the background; `tick()` runs one pass (tests). */
 export class Scheduler {
-  readonly #o: Required<Omit<SchedulerOptions, 'runFilter' | 'isLocalProcessAlive'>> &
+  readonly #o: Required<Omit<SchedulerOptions, 'runFilter' | 'isLocalProcessAlive' | 'backfills'>> &
     Pick<SchedulerOptions, 'runFilter' | 'isLocalProcessAlive'>;
+  readonly #backfills: BackfillDriver | undefined;
   readonly #events: SchedulerEvents;
   readonly #dirtyRuns = new Set<string>();
   readonly #dirtyPools = new Set<string>();
@@ -95,6 +102,13 @@ export class Scheduler {
       maxRunsPerPass: 64,
       ...options,
     };
+    this.#backfills =
+      options.backfills === false
+        ? undefined
+        : (options.backfills ??
+          (this.#o.createScheduledRuns
+            ? backfillDriverFor({ store: options.store, dags: options.dags, logger: options.logger })
+            : undefined));
     this.#events = events;
   }
 
@@ -206,6 +220,9 @@ export class Scheduler {
       runsChanged = await this.#createDueRuns(now);
     }
     if (this.#o.admitQueuedRuns && (full || runsChanged)) await this.#admitRuns(now);
+    // Backfills after the live runs of this pass, so they never take a slot a live run needs.
+    if (this.#backfills && full)
+      for (const r of await this.#backfills.tick(now)) this.#dirtyRuns.add(r.runId);
 
     // Runs to evaluate: all running ones on a full pass, else those an event or a due time touched.
     let runs: DagRun[];
@@ -238,6 +255,8 @@ export class Scheduler {
       if (this.#o.createScheduledRuns) await this.#createDueRuns(now);
       if (this.#o.admitQueuedRuns)
         for (const started of await this.#admitRuns(now)) await this.#evaluateRun(started, now);
+      if (this.#backfills)
+        for (const started of await this.#backfills.tick(now)) await this.#evaluateRun(started, now);
     }
 
     const pools = full ? await store.poolsWithScheduled() : [...this.#dirtyPools];
@@ -254,7 +273,14 @@ export class Scheduler {
   async #createDueRuns(now: Date): Promise<boolean> {
     const { store } = this.#o;
     const records = new Map((await store.listDags()).map((d) => [d.dagId, d]));
-    const active = await store.countActiveRuns();
+    // Backfill runs have their own limit (their backfill's max-active-runs): only live runs count here.
+    const active = new Map<string, number>();
+    for (const r of await store.listRuns({
+      states: ['queued', 'running'],
+      runTypes: ['scheduled', 'manual'],
+      limit: 100_000,
+    }))
+      active.set(r.dagId, (active.get(r.dagId) ?? 0) + 1);
     let nextAt = Number.POSITIVE_INFINITY;
     let created = false;
     for (const spec of this.#o.dags.list()) {

@@ -252,6 +252,8 @@ export class KyselyMetadataStore implements MetadataStore {
         .select((eb) => eb.fn.countAll().as('n'))
         .where('dag_id', '=', dagId)
         .where('state', '=', 'running')
+        // Backfill runs are admitted by their backfill, under its own limit (src/runtime/backfill-executor.ts).
+        .where('run_type', '!=', 'backfill')
         .executeTakeFirstOrThrow();
       const free = maxActiveRuns - Number(running.n);
       if (free <= 0) return [];
@@ -265,6 +267,7 @@ export class KyselyMetadataStore implements MetadataStore {
             .select('run_id')
             .where('dag_id', '=', dagId)
             .where('state', '=', 'queued')
+            .where('run_type', '!=', 'backfill')
             .orderBy('interval_start')
             .limit(free),
         )
@@ -433,9 +436,10 @@ export class KyselyMetadataStore implements MetadataStore {
            set state = 'queued', try_number = t.try_number + 1, queued_at = ${now}::timestamptz,
                worker_id = null, next_attempt_at = null, updated_at = ${now}::timestamptz
          where (t.run_id, t.task_id) in (
-                 select c.run_id, c.task_id from task_instances c
+                 select c.run_id, c.task_id from task_instances c join dag_runs r on r.run_id = c.run_id
                   where c.pool = ${pool} and c.state = 'scheduled'
-                  order by c.interval_start, c.priority
+                  -- Live runs first: a backfill's tasks take a slot only when no live task waits for it.
+                  order by (r.run_type = 'backfill'), c.interval_start, c.priority
                   limit (select free from cap))
            and t.state = 'scheduled'
         returning t.*`.execute(db);
