@@ -16,6 +16,7 @@ const FILES: Readonly<Record<string, { path: string; type: string }>> = {
   'dashboard.css': { path: join(OWN, 'dashboard.css'), type: 'text/css; charset=utf-8' },
   'dashboard.js': { path: join(OWN, 'dashboard.js'), type: 'text/javascript; charset=utf-8' },
   'favicon.svg': { path: join(OWN, 'favicon.svg'), type: 'image/svg+xml' },
+  'backfills.js': { path: join(OWN, 'backfills.js'), type: 'text/javascript; charset=utf-8' },
   'charts.js': { path: join(OWN, 'charts.js'), type: 'text/javascript; charset=utf-8' },
   'uplot.js': {
     path: require.resolve('uplot/dist/uPlot.iife.min.js'),

@@ -1,11 +1,15 @@
 /**
- * The remaining pages: the backfill page (a note until backfills land), the root redirect, and the queues
- * note shown instead of bull-board when the local executor is in use.
+ * The remaining pages: the backfill form and progress pages (shells that read and drive /api/backfills from
+ * the browser), the root redirect, and the queues note shown instead of bull-board with the local executor.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { idSchema } from '../../api/api-schemas.ts';
 import { type PageKit, sendPage } from './page-kit.ts';
 
-/** Registers /, /ui, /ui/backfills and (with the local executor) /queues. */
+const DAY = 86_400_000;
+
+/** Registers /, /ui, /ui/backfills, /ui/backfills/:backfillId and (with the local executor) /queues. */
 export const miscPages: FastifyPluginAsyncZod<{ kit: PageKit; queuesNote: boolean }> = async (
   app,
   { kit, queuesNote },
@@ -18,11 +22,43 @@ export const miscPages: FastifyPluginAsyncZod<{ kit: PageKit; queuesNote: boolea
 
   app.get(
     '/ui/backfills',
-    { schema: { tags: ['pages'], summary: 'Backfills (HTML)' } },
-    async (req, reply) => {
-      const dagIds = (await ctx.store.listDags()).map((d) => d.dagId);
-      return sendPage(kit, req, reply, 'backfills', 'backfills', { dagIds });
+    {
+      schema: {
+        tags: ['pages'],
+        summary: 'Backfills: the form with a dry-run preview, and the list (HTML)',
+        querystring: z.object({ dagId: idSchema.optional() }),
+      },
     },
+    async (req, reply) => {
+      const dagIds = (await ctx.store.listDags()).filter((d) => d.active && d.schedule).map((d) => d.dagId);
+      // Default range: the last 7 whole UTC days.
+      const today = new Date(Math.floor(ctx.clock.now().getTime() / DAY) * DAY);
+      return sendPage(kit, req, reply, 'backfills', 'backfills', {
+        dagIds,
+        dagId: req.query.dagId,
+        from: new Date(today.getTime() - 7 * DAY).toISOString().slice(0, 10),
+        to: today.toISOString().slice(0, 10),
+      });
+    },
+  );
+
+  app.get(
+    '/ui/backfills/:backfillId',
+    {
+      schema: {
+        tags: ['pages'],
+        summary: 'One backfill: progress, intervals, cancel (HTML)',
+        params: z.object({
+          backfillId: z
+            .string()
+            .min(1)
+            .max(100)
+            .regex(/^[A-Za-z0-9_-]+$/),
+        }),
+      },
+    },
+    async (req, reply) =>
+      sendPage(kit, req, reply, 'backfill', 'backfills', { backfillId: req.params.backfillId }),
   );
 
   if (queuesNote)
