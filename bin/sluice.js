@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const major = Number(process.versions.node.split('.')[0]);
 if (major >= 24) {
-  await import(join(root, 'src/cli/main.ts'));
+  const { main } = await import(join(root, 'src/cli/main.ts'));
+  await main(process.argv);
 } else {
   const pinned = join(root, 'node_modules/node/bin/node');
   if (!existsSync(pinned)) {

@@ -47,7 +47,8 @@ export function buildProgram(): Command {
   return program;
 }
 
-async function main(argv: string[]): Promise<void> {
+/** Run the CLI with `argv` (as in `process.argv`); sets `process.exitCode`. Used by `bin/sluice.js`. */
+export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
