@@ -12,11 +12,12 @@
 INSERT INTO "ecommerce_data"."staging_orders"
   (batch_id, order_id, customer_id, order_timestamp, total_amount, payment_status, items, item_count,
    street, city, state, zipcode, country, source_file, line_number, loaded_at)
--- MATERIALIZED: the parse runs once per line; inlined, DuckDB would repeat it for every field read from it.
-WITH parsed AS MATERIALIZED (
+-- unnest() spreads the parsed struct into one column per field, so the parse runs once per line (reading the
+-- struct's fields in later expressions would make DuckDB repeat the parse for each of them).
+WITH parsed AS (
   SELECT
     source_file, line_number, landed_at,
-    CASE WHEN (json_valid(raw_line)
+    unnest(CASE WHEN (json_valid(raw_line)
     AND NOT contains(raw_line, chr(65533))
     AND NOT (
       CASE
@@ -27,28 +28,29 @@ WITH parsed AS MATERIALIZED (
         ELSE false
       END)) THEN json_transform(raw_line,
       '{"order_id":"JSON","customer_id":"JSON","order_timestamp":"JSON","items":"JSON","total_amount":"JSON","payment_status":"JSON","shipping_address":"JSON"}')
-    END AS j
+    END)
   FROM "ecommerce_data"."staging_orders_raw"
   WHERE batch_id = $batch_id
 ),
 fields AS (
   SELECT
-    source_file, line_number, landed_at, j,
-    CASE WHEN left(j.order_id, 1) = '"' THEN CASE WHEN contains(j.order_id, '\') THEN j.order_id ->> '$' ELSE j.order_id[2:-2] END END AS order_id,
-    CASE WHEN left(j.customer_id, 1) = '"' THEN CASE WHEN contains(j.customer_id, '\') THEN j.customer_id ->> '$' ELSE j.customer_id[2:-2] END END AS customer_id,
-    CASE WHEN left(j.order_timestamp, 1) = '"' THEN CASE WHEN contains(j.order_timestamp, '\') THEN j.order_timestamp ->> '$' ELSE j.order_timestamp[2:-2] END END AS ts_text,
+    source_file, line_number, landed_at,
+    p.items AS items_json, p.payment_status AS payment_status_json, p.shipping_address AS address_json,
+    CASE WHEN left(p.order_id, 1) = '"' THEN CASE WHEN contains(p.order_id, '\') THEN p.order_id ->> '$' ELSE p.order_id[2:-2] END END AS order_id,
+    CASE WHEN left(p.customer_id, 1) = '"' THEN CASE WHEN contains(p.customer_id, '\') THEN p.customer_id ->> '$' ELSE p.customer_id[2:-2] END END AS customer_id,
+    CASE WHEN left(p.order_timestamp, 1) = '"' THEN CASE WHEN contains(p.order_timestamp, '\') THEN p.order_timestamp ->> '$' ELSE p.order_timestamp[2:-2] END END AS ts_text,
     -- Numbers are read from their JSON text (VARCHAR), never as JSON values: DuckDB would turn the JSON string
     -- "12" into the number 12.
-    CAST(COALESCE(TRY_CAST(CAST(j.total_amount AS VARCHAR) AS DECIMAL(18, 9)), TRY_CAST(CAST(j.total_amount AS VARCHAR) AS DECIMAL(38, 9))) AS DECIMAL(38, 9)) AS total_amount,
-    CASE WHEN left(j.items, 1) = '[' THEN
-      list_transform(json_transform(j.items, '[{"product_id":"JSON","quantity":"JSON","unit_price":"JSON"}]'),
+    CAST(COALESCE(TRY_CAST(CAST(p.total_amount AS VARCHAR) AS DECIMAL(18, 9)), TRY_CAST(CAST(p.total_amount AS VARCHAR) AS DECIMAL(38, 9))) AS DECIMAL(38, 9)) AS total_amount,
+    CASE WHEN left(p.items, 1) = '[' THEN
+      list_transform(json_transform(p.items, '[{"product_id":"JSON","quantity":"JSON","unit_price":"JSON"}]'),
         lambda e: {
           'product_id': CAST(e.product_id AS VARCHAR),
           'quantity': TRY_CAST(CAST(e.quantity AS VARCHAR) AS DOUBLE),
           'unit_price': CAST(COALESCE(TRY_CAST(CAST(e.unit_price AS VARCHAR) AS DECIMAL(18, 9)), TRY_CAST(CAST(e.unit_price AS VARCHAR) AS DECIMAL(38, 9))) AS DECIMAL(38, 9))
         })
     END AS items
-  FROM parsed
+  FROM parsed AS p
 ),
 checked AS (
   SELECT
@@ -59,9 +61,9 @@ checked AS (
       AND customer_id <> ''
       AND regexp_full_match(ts_text, '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?')
       AND total_amount >= 0
-      AND (j.payment_status IS NULL
-        OR j.payment_status = '"completed"' OR j.payment_status = '"pending"' OR j.payment_status = '"failed"')
-      AND (j.shipping_address IS NULL OR left(j.shipping_address, 1) = '{')
+      AND (payment_status_json IS NULL OR payment_status_json = '"completed"'
+        OR payment_status_json = '"pending"' OR payment_status_json = '"failed"')
+      AND (address_json IS NULL OR left(address_json, 1) = '{')
       AND len(items) > 0
       -- coalesce inside: list_bool_and, like bool_and, skips NULLs (an item without a field).
       AND list_bool_and(list_transform(items, lambda e: coalesce(
@@ -76,15 +78,15 @@ typed AS (
     *,
     -- NULL for a line that is not valid, or whose date does not exist (2025-02-30).
     CASE WHEN is_valid THEN CAST(TRY_CAST(ts_text AS TIMESTAMPTZ) AS TIMESTAMP) END AS order_timestamp,
-    CASE WHEN is_valid AND j.shipping_address IS NOT NULL THEN json_transform(j.shipping_address,
+    CASE WHEN is_valid AND address_json IS NOT NULL THEN json_transform(address_json,
       '{"street":"VARCHAR","city":"VARCHAR","state":"VARCHAR","zipcode":"VARCHAR","country":"VARCHAR"}')
     END AS address
   FROM checked
 )
 SELECT
   $batch_id, order_id, customer_id, order_timestamp, total_amount,
-  CASE WHEN j.payment_status IS NOT NULL THEN CAST(j.payment_status AS VARCHAR)[2:-2] END,
-  j.items, len(items),
+  CASE WHEN payment_status_json IS NOT NULL THEN CAST(payment_status_json AS VARCHAR)[2:-2] END,
+  items_json, len(items),
   address.street, address.city, address.state, address.zipcode, address.country,
   source_file, line_number, CAST(current_timestamp AS TIMESTAMP)
 FROM typed
