@@ -190,6 +190,36 @@ describe('distributed: scheduler + BullMQ workers + Postgres', () => {
     ]);
   });
 
+  it('hands a running try back on SIGTERM after the shutdown timeout; another worker runs it', async () => {
+    const d = await deploy({ pause: ['dist_scheduled'] });
+    const stopping = d.start('stopping', 'worker', '--concurrency', '1', '--shutdown-timeout', '300ms');
+    await d.waitForOutput(stopping, /ready on/);
+    await startScheduler(d);
+    const runId = trigger(d, 'dist_victim');
+    // `before` may run on the only worker; then `victim` does too.
+    await waitUntil('the victim to start', () => d.lines('started.log').some((l) => l.taskId === 'victim'));
+    const [other] = await startWorkers(d, 1, 1);
+    stopping.child.kill('SIGTERM');
+    expect(await stopping.exited).toBe(0);
+    expect(stopping.output()).toMatch(/SIGTERM; no new tries, 1 running may finish within 300 ms/);
+
+    await waitForRuns(d, [runId]);
+    expect((await runs(d)).find((r) => r.run_id === runId)?.state).toBe('success');
+    const victimTries = (await tries(d, runId)).filter((t) => t.task_id === 'victim');
+    expect(victimTries.map((t) => [t.try_number, t.state, t.error_code])).toEqual([
+      [1, 'up_for_retry', 'E_WORKER_SHUTDOWN'],
+      [2, 'success', null],
+    ]);
+    expectEachTaskOnce(d, [runId], { dist_victim: ['before', 'victim', 'after'] });
+    expect(d.lines('effects.log').find((l) => l.taskId === 'victim')?.pid).toBe(other!.child.pid);
+    // A hand-back is not a failure: the task's retry budget is untouched.
+    const [instance] = await d.query<{ failures: number }>(
+      `select failures from task_instances where run_id = $1 and task_id = 'victim'`,
+      [runId],
+    );
+    expect(instance?.failures).toBe(0);
+  });
+
   it('survives a Redis restart that loses every queued job: processes reconnect, the run completes', async () => {
     const d = await deploy({ pause: ['dist_scheduled'] });
     await startWorkers(d, 3, 1);
