@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ObjectInfo } from '../src/ports/object-store.ts';
-import { defineJob, reschedule } from '../src/sdk/index.ts';
+import { defineJob, reschedule, skip } from '../src/sdk/index.ts';
 import { batchFiles } from './lib/order-batch.ts';
 import { ORDERS_ENTITY, ORDERS_LANDING, type OrderObjectKind, orderObjectKind } from './lib/order-files.ts';
 
@@ -27,6 +27,11 @@ export default defineJob({
       );
       return summary(held.map((e) => ({ object: e.object, size: e.size })));
     }
+    // A backfill run reprocesses archived files only: what is in landing belongs to the live runs.
+    if (ctx.runType === 'backfill')
+      return skip(
+        `no archived order files landed in [${ctx.interval.start.toISOString()}, ${ctx.interval.end.toISOString()})`,
+      );
     const orders: ObjectInfo[] = [];
     const ignored = new Map<string, ObjectInfo[]>();
     for await (const object of ctx.objects.list(ORDERS_LANDING)) {

@@ -24,9 +24,14 @@ export interface BatchCounts {
   readonly totals: BatchTotals;
 }
 
-/** The order files this batch holds (claimed, loaded or archived), in landing order. */
+/**
+ * The order files this batch holds (claimed, loaded or archived), in landing order. A backfill run whose batch
+ * holds none works on the archived files that landed in its interval (docs/backfill.md); it never claims.
+ */
 export async function batchFiles(ctx: JobContext<unknown>): Promise<LedgerEntry[]> {
-  return (await ctx.ledger.claimed(ctx.runId)).filter((e) => e.entity === ORDERS_ENTITY);
+  const held = (await ctx.ledger.claimed(ctx.runId)).filter((e) => e.entity === ORDERS_ENTITY);
+  if (held.length > 0 || ctx.runType !== 'backfill') return held;
+  return ctx.ledger.landedIn(ORDERS_ENTITY, ctx.interval.start, ctx.interval.end);
 }
 
 /** Statement options every warehouse call of the order jobs passes: the batch id, identity and abort signal. */

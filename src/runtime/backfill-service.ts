@@ -86,6 +86,8 @@ export interface BackfillPlan {
   readonly clear: number;
   readonly skip: number;
   readonly wait: number;
+  /** The tasks each run executes, in order. */
+  readonly tasks: readonly string[];
   /** Why the covered range is narrower than asked, and what the detail covers. */
   readonly notes: readonly string[];
   /** One per interval (dry run only; details for the first 2,000). */
@@ -209,6 +211,7 @@ export function createBackfillService(deps: BackfillServiceDeps): BackfillOperat
       clear: count('clear'),
       skip: count('skip'),
       wait: count('wait'),
+      tasks: dag.tasks.map((t) => t.id),
       notes,
     };
     return { dag, from, to, reprocess, maxActiveRuns, intervals, existing, decisions, plan };

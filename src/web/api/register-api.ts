@@ -20,5 +20,5 @@ export const registerApi: FastifyPluginAsyncZod<{ ctx: DashboardContext }> = asy
   await app.register(qualityRoutes, { ctx });
   await app.register(businessMetricsRoutes, { ctx });
   await app.register(reportsRoutes, { ctx });
-  await app.register(backfillsRoutes);
+  await app.register(backfillsRoutes, { ctx });
 };
