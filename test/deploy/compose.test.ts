@@ -225,6 +225,9 @@ describe('Dockerfile', () => {
   });
 });
 
+/** Folders the CLI loads code from at run time (the image must hold them). */
+const RUNTIME_DIRS = ['src', 'dags', 'jobs', 'tables', 'scripts'];
+
 describe('runtime dependencies', () => {
   /** Files the CLI can load at run time: the engine and the pipeline. */
   function sources(dir: string): string[] {
@@ -237,13 +240,31 @@ describe('runtime dependencies', () => {
     });
   }
 
+  it('ships every file the CLI imports: nothing it loads lives in a folder .dockerignore leaves out', () => {
+    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    const problems: string[] = [];
+    for (const file of RUNTIME_DIRS.flatMap(sources)) {
+      if (ignored.some((entry) => file === entry || file.startsWith(`${entry}/`))) continue;
+      const text = readFileSync(join(root, file), 'utf8');
+      for (const m of text.matchAll(/(?:from\s+|import\(\s*)['"](\.[^'"]+)['"]/g)) {
+        const target = relative(root, join(root, file, '..', m[1]!));
+        const top = target.split('/')[0]!;
+        if (ignored.includes(top) || ignored.includes(target)) problems.push(`${file} -> ${target}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('declares every package the CLI imports at run time in "dependencies" (the image omits dev ones)', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
     };
     const builtins = new Set(builtinModules);
     const missing = new Set<string>();
-    for (const file of ['src', 'dags', 'jobs', 'tables'].flatMap(sources)) {
+    for (const file of RUNTIME_DIRS.flatMap(sources)) {
       const text = readFileSync(join(root, file), 'utf8');
       // Type-only imports are erased at run time, so they may name dev packages (@types/...).
       const runtime = text.matchAll(/^\s*(?:import|export)\s+(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]/gm);
