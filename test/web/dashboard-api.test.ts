@@ -253,27 +253,35 @@ describe('dashboard API: reads', () => {
     expect((await get('/api/reports/revenue_trends')).body).toMatchObject({ reportDate: null, rows: [] });
   });
 
-  it('answers the backfill routes with 501 until backfills land, after validating input', async () => {
-    for (const [method, url] of [
-      ['GET', '/api/backfills'],
-      ['GET', '/api/backfills/b1'],
-      ['POST', '/api/backfills/b1/cancel'],
-    ] as const) {
-      const r = await app.inject({ method, url });
-      expect([r.statusCode, r.json().error.code]).toEqual([501, 'E_NOT_IMPLEMENTED']);
-    }
-    const ok = await app.inject({
+  it('previews a backfill without creating anything, then creates, lists, shows and cancels it', async () => {
+    // Now is 11:20: the intervals of 2026-01-01 that have ended, 00:00 to 11:00, four of which have runs.
+    const request = { dagId: 'orders_demo', from: '2026-01-01', to: '2026-01-02' };
+    const preview = await app.inject({ method: 'POST', url: '/api/backfills/dry-run', payload: request });
+    expect(preview.statusCode).toBe(200);
+    const plan = preview.json();
+    expect([plan.intervals, plan.create, plan.skip]).toEqual([45, 41, 4]);
+    expect(plan.items.filter((i: { action: string }) => i.action === 'skip').map((i: { runId: string }) => i.runId)).toContain(RUN_FAILED);
+    expect((await get('/api/backfills')).body).toEqual([]);
+
+    const created = await app.inject({ method: 'POST', url: '/api/backfills', payload: { ...request, maxActiveRuns: 1 } });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().backfill.backfillId;
+    expect((await get('/api/backfills')).body.map((b: { backfillId: string }) => b.backfillId)).toEqual([id]);
+    const status = await get(`/api/backfills/${id}?intervals=true`);
+    expect(status.body).toMatchObject({ dagId: 'orders_demo', state: 'running', maxActiveRuns: 1 });
+    expect(status.body.intervals).toHaveLength(45);
+    const cancelled = await app.inject({ method: 'POST', url: `/api/backfills/${id}/cancel` });
+    expect(cancelled.json().state).toBe('cancelled');
+
+    const backwards = await app.inject({
       method: 'POST',
-      url: '/api/backfills',
-      payload: { dagId: 'orders_demo', from: '2026-01-01', to: '2026-01-02', dryRun: true },
+      url: '/api/backfills/dry-run',
+      payload: { ...request, from: '2026-01-02', to: '2026-01-01' },
     });
-    expect(ok.statusCode).toBe(501);
-    const bad = await app.inject({
-      method: 'POST',
-      url: '/api/backfills',
-      payload: { dagId: 'x', from: 'soon' },
-    });
-    expect(bad.statusCode).toBe(400);
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json().error.message).toContain('from');
+    expect((await get('/api/backfills/bf-999')).status).toBe(404);
+    expect((await app.inject({ method: 'POST', url: '/api/backfills', payload: { dagId: 'x', from: 1 } })).statusCode).toBe(400);
   });
 });
 
