@@ -92,13 +92,14 @@ export class BullmqExecutor implements Executor {
     this.#pending.set(task.dispatchId, task);
     const added = this.#add(task);
     // During a Redis outage the add stays queued in ioredis and the try stays pending; the scheduler goes on.
-    const outcome = await Promise.race([
+    const outcome = await raceTimeout(
       added.then(
         () => 'added' as const,
         (error: unknown) => error as Error,
       ),
-      delay(this.#settings.dispatchWaitMs).then(() => 'waiting' as const),
-    ]);
+      this.#settings.dispatchWaitMs,
+      'waiting' as const,
+    );
     if (outcome instanceof Error) {
       this.#pending.delete(task.dispatchId);
       throw outcome;
@@ -269,6 +270,17 @@ export async function openBullmqExecutor(
   return executor;
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+/** `promise`'s value, or `onTimeout` if it takes longer than `ms` (the timer is cleared either way). */
+async function raceTimeout<T, U>(promise: Promise<T>, ms: number, onTimeout: U): Promise<T | U> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<U>((resolve) => {
+        timer = setTimeout(() => resolve(onTimeout), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
