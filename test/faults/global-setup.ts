@@ -34,17 +34,20 @@ export default function setup(project: TestProject) {
     rmSync(dir, { recursive: true, force: true });
     const out: string[] = [''];
     for (const l of lines) {
+      const known = l.knownBug ? ` (known bug, it.fails: ${l.knownBug})` : '';
       out.push(
-        `faults: ${l.scenario}: ${l.trials} trials, ${l.checks} invariant checks, ${l.violations.length} violations`,
+        `faults: ${l.scenario}: ${l.trials} trials, ${l.checks} invariant checks, ${l.violations.length} violations${known}`,
       );
       for (const n of l.notes) out.push(`  ${n}`);
-      for (const v of l.violations) out.push(`  VIOLATION ${v}`);
+      for (const v of l.violations) out.push(`  ${l.knownBug ? 'KNOWN BUG' : 'VIOLATION'} ${v}`);
     }
     const sum = (f: (l: TallyLine) => number) => lines.reduce((n, l) => n + f(l), 0);
     const seconds = Math.round((performance.now() - started) / 1000);
+    const known = sum((l) => (l.knownBug ? l.violations.length : 0));
     out.push(
       `faults: ${sum((l) => l.trials)} trials, ${sum((l) => l.checks)} invariant checks, ` +
-        `${sum((l) => l.violations.length)} violations (seed ${seed}, ${seconds} s)`,
+        `${sum((l) => (l.knownBug ? 0 : l.violations.length))} violations` +
+        `${known ? ` (+${known} from known bugs pinned with it.fails)` : ''} (seed ${seed}, ${seconds} s)`,
     );
     process.stdout.write(`${out.join('\n')}\n`);
   };

@@ -47,7 +47,13 @@ export class PipelineStack {
   readonly project: string;
   products: ReadonlyMap<string, string> = new Map();
   #workers = 0;
+  #schedulers = 0;
   #watcher: pg.Client | undefined;
+  /** Processes the test killed on purpose, and those already replaced by `supervise`. */
+  readonly #expectedExits = new Set<SluiceProcess>();
+  readonly #roles = new Map<SluiceProcess, 'worker' | 'scheduler'>();
+  /** Processes that died on their own and were started again by `supervise` (like a container restart). */
+  readonly restarted: string[] = [];
 
   private constructor(project: string, env: Record<string, string>) {
     this.project = project;
@@ -80,13 +86,16 @@ export class PipelineStack {
   async startWorker(options: { wait?: boolean } = {}): Promise<SluiceProcess> {
     const name = `worker${++this.#workers}`;
     const worker = this.deployment.start(name, 'worker', '--concurrency', '1');
+    this.#roles.set(worker, 'worker');
     if (options.wait ?? true) await this.deployment.waitForOutput(worker, /ready on/, 30_000);
     return worker;
   }
 
   /** Start a scheduler; resolves when it is up. */
-  async startScheduler(name = 'scheduler'): Promise<SluiceProcess> {
-    const scheduler = this.deployment.start(name, 'scheduler');
+  async startScheduler(options: { wait?: boolean } = {}): Promise<SluiceProcess> {
+    const scheduler = this.deployment.start(`scheduler${++this.#schedulers}`, 'scheduler');
+    this.#roles.set(scheduler, 'scheduler');
+    if (options.wait === false) return scheduler;
     await this.deployment.waitForOutput(scheduler, /sluice scheduler:/, 30_000);
     return scheduler;
   }
@@ -110,17 +119,53 @@ export class PipelineStack {
       ?.state;
   }
 
-  /** Wait until the run is success or failed; returns the state. */
-  async waitForRun(runId: string, timeoutMs = 120_000): Promise<string> {
+  /** SIGKILL a process on purpose (it is not reported as a crash) and wait until it is gone. */
+  async kill(proc: SluiceProcess): Promise<void> {
+    this.#expectedExits.add(proc);
+    await sigkill(proc);
+  }
+
+  /** Processes that exited without the test asking them to (crashes), not yet replaced. */
+  crashed(): SluiceProcess[] {
+    return this.deployment.processes.filter(
+      (p) =>
+        this.#roles.has(p) &&
+        !this.#expectedExits.has(p) &&
+        (p.child.exitCode !== null || p.child.signalCode !== null),
+    );
+  }
+
+  /** Start a replacement for every crashed process, as a supervisor (docker-compose `restart:`) would. */
+  supervise(): void {
+    for (const dead of this.crashed()) {
+      this.#expectedExits.add(dead);
+      this.restarted.push(`${dead.name} (exit ${dead.child.exitCode ?? dead.child.signalCode})`);
+      if (this.#roles.get(dead) === 'worker') void this.startWorker({ wait: false });
+      else void this.startScheduler({ wait: false });
+    }
+  }
+
+  /**
+   * Wait until the run is success or failed; returns the state. A process that crashes meanwhile fails the
+   * wait at once (with its output), unless `supervise` is set: then it is started again.
+   */
+  async waitForRun(
+    runId: string,
+    options: { timeoutMs?: number; supervise?: boolean } = {},
+  ): Promise<string> {
     let state: string | undefined;
     await waitUntil(
       `run ${runId} to finish`,
       async () => {
+        if (options.supervise) this.supervise();
+        const crashed = this.crashed();
+        if (crashed.length > 0) throw new ProcessCrashedError(crashed);
         state = await this.runState(runId).catch(() => undefined);
         return state === 'success' || state === 'failed';
       },
-      timeoutMs,
+      options.timeoutMs ?? 120_000,
     ).catch(async (error: Error) => {
+      if (error instanceof ProcessCrashedError) throw error;
       const tasks = await this.meta(
         'select task_id, state, try_number from task_instances where run_id = $1',
         [runId],
@@ -135,25 +180,37 @@ export class PipelineStack {
    * number and the pid of the worker running it (or that ran it, when it finished between two polls).
    */
   async waitForRunningTry(runId: string, taskId: string, timeoutMs = 120_000): Promise<RunningTry> {
-    if (!this.#watcher) {
-      this.#watcher = new pg.Client({ connectionString: this.deployment.metadataUrl });
-      this.#watcher.on('error', () => {});
-      await this.#watcher.connect();
-    }
-    const watcher = this.#watcher;
     const deadline = performance.now() + timeoutMs;
+    let last: unknown;
     for (;;) {
-      const { rows } = await watcher.query<{ try_number: number; pid: number; state: string }>(
-        `select ti.try_number, w.pid, ti.state from task_instances ti join workers w on w.worker_id = ti.worker_id
-          where ti.run_id = $1 and ti.task_id = $2`,
-        [runId, taskId],
-      );
-      const row = rows[0];
-      if (row?.state === 'running') return { tryNumber: row.try_number, pid: row.pid, finished: false };
-      if (row && ['success', 'failed', 'up_for_retry', 'skipped'].includes(row.state))
-        return { tryNumber: row.try_number, pid: row.pid, finished: true };
+      try {
+        if (!this.#watcher) {
+          const client = new pg.Client({ connectionString: this.deployment.metadataUrl });
+          client.on('error', () => {});
+          await client.connect();
+          this.#watcher = client;
+        }
+        const { rows } = await this.#watcher.query<{ try_number: number; pid: number; state: string }>(
+          `select ti.try_number, w.pid, ti.state from task_instances ti join workers w on w.worker_id = ti.worker_id
+            where ti.run_id = $1 and ti.task_id = $2`,
+          [runId, taskId],
+        );
+        const row = rows[0];
+        last = row;
+        if (row?.state === 'running') return { tryNumber: row.try_number, pid: row.pid, finished: false };
+        if (row && ['success', 'failed', 'up_for_retry', 'skipped'].includes(row.state))
+          return { tryNumber: row.try_number, pid: row.pid, finished: true };
+      } catch (error) {
+        // Postgres restarted under us: connect again.
+        last = error;
+        await this.#watcher?.end().catch(() => {});
+        this.#watcher = undefined;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       if (performance.now() > deadline)
-        throw new Error(`timed out waiting for ${taskId} of ${runId} to run (last: ${JSON.stringify(row)})`);
+        throw new Error(
+          `timed out waiting for ${taskId} of ${runId} to run (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`,
+        );
       await new Promise((r) => setTimeout(r, 3));
     }
   }
@@ -174,6 +231,22 @@ export class PipelineStack {
     await this.#watcher?.end().catch(() => {});
     await this.deployment.cleanup();
     rmSync(this.project, { recursive: true, force: true });
+  }
+}
+
+/** Sluice processes exited on their own while a run was awaited. */
+export class ProcessCrashedError extends Error {
+  readonly processes: readonly string[];
+  constructor(crashed: readonly SluiceProcess[]) {
+    const names = crashed.map((p) => `${p.name} exited ${p.child.exitCode ?? p.child.signalCode}`);
+    const firstError = (p: SluiceProcess) =>
+      p
+        .output()
+        .split('\n')
+        .find((l) => /error|Error/.test(l)) ?? '(no error line)';
+    super(`${names.join(', ')}: ${crashed.map((p) => `${p.name}: ${firstError(p)}`).join('; ')}`);
+    this.name = 'ProcessCrashedError';
+    this.processes = names;
   }
 }
 

@@ -17,6 +17,8 @@ declare module 'vitest' {
 
 export interface TallyLine {
   readonly scenario: string;
+  /** Set for the tally of an `it.fails` test pinning a known bug: its violations are expected. */
+  readonly knownBug?: string;
   readonly trials: number;
   readonly checks: number;
   readonly violations: readonly string[];
@@ -26,13 +28,16 @@ export interface TallyLine {
 /** The trials, checks and violations of one scenario file. */
 export class Tally {
   readonly scenario: string;
+  readonly knownBug: string | undefined;
   #trials = 0;
   #checks = 0;
   readonly #violations: string[] = [];
   readonly #notes: string[] = [];
 
-  constructor(scenario: string) {
+  /** `knownBug`: this tally belongs to an `it.fails` test pinning that bug (its violations are expected). */
+  constructor(scenario: string, options: { knownBug?: string } = {}) {
     this.scenario = scenario;
+    this.knownBug = options.knownBug;
   }
 
   /** Count one injected fault. */
@@ -74,6 +79,7 @@ export class Tally {
   flush(): void {
     const line: TallyLine = {
       scenario: this.scenario,
+      ...(this.knownBug ? { knownBug: this.knownBug } : {}),
       trials: this.#trials,
       checks: this.#checks,
       violations: this.#violations,

@@ -1,23 +1,21 @@
 /**
  * (a) SIGKILL a worker at random points of every task of the incremental DAG. One deployment (a scheduler
  * and two workers on Redis + Postgres, DuckDB and the local bucket), one batch per trial: land the batch,
- * trigger its run, wait until the chosen task runs, wait a seeded fraction of that task's calibrated
- * duration, SIGKILL the worker running it and start a replacement. The scheduler must declare the lost try
- * a zombie and retry it; after every trial all invariants hold over the whole history (invariants.ts).
- * Choices (task order, kill points, data) come from FAULTS_SEED, so a run repeats exactly; where a kill lands
- * inside a task still depends on timing, and every trial reports where it landed.
+ * trigger its run, wait until the chosen task runs, wait a seeded fraction of that task's recent duration,
+ * SIGKILL the worker running it and start a replacement. The scheduler must declare the lost try a zombie
+ * and retry it; after every trial all invariants hold over the whole history (invariants.ts). Choices (task
+ * order, kill points, data) come from FAULTS_SEED, so a run repeats exactly; where a kill lands inside a task
+ * still depends on timing, and every trial reports where it landed.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPrng } from '../../scripts/generate/index.ts';
-import { type BatchExpectation, checkInvariants, TASKS } from './invariants.ts';
-import { type Batch, landBatch } from './order-batches.ts';
-import { PipelineStack, sigkill } from './pipeline-stack.ts';
+import { BatchSeries } from './batch-series.ts';
+import { TASKS } from './invariants.ts';
+import { PipelineStack } from './pipeline-stack.ts';
 import { scenarioSeed, Tally } from './tally.ts';
 
 const SCENARIO = 'worker SIGKILL at random points of each task';
 const KILLS_PER_TASK = Number(process.env.FAULTS_KILLS_PER_TASK ?? 4);
-const LINES = 3_000;
-const FILES = 6;
 
 const tally = new Tally(SCENARIO);
 let stack: PipelineStack | undefined;
@@ -32,7 +30,6 @@ interface TryRow extends Record<string, unknown> {
   try_number: number;
   state: string;
   error_code: string | null;
-  duration_ms: number | null;
 }
 
 describe('faults: worker SIGKILL', () => {
@@ -41,49 +38,17 @@ describe('faults: worker SIGKILL', () => {
     const rng = createPrng(seed);
     stack = await PipelineStack.open(seed);
     const s = stack;
+    const series = new BatchSeries(() => s.world, seed, tally);
     await Promise.all([s.startWorker(), s.startWorker()]);
     await s.startScheduler();
 
-    const landed: Batch[] = [];
-    const history: BatchExpectation[] = [];
-    const expectation = (b: Batch): BatchExpectation => ({
-      runId: b.runId,
-      intervalStart: b.intervalStart,
-      files: b.files,
-      outcome: 'success',
-      published: true,
-      archived: true,
-    });
-
     // Calibration: one batch without a fault gives each task's duration on this machine, now.
-    const first = await landBatch(s.home, {
-      seed,
-      index: 0,
-      lines: LINES,
-      files: FILES,
-      earlier: [],
-      resends: 0,
-    });
-    landed.push(first);
+    const first = await series.land();
     s.trigger(first.intervalStart);
     expect(await s.waitForRun(first.runId)).toBe('success');
-    history.push(expectation(first));
-    await checkInvariants(tally, s.world, 'calibration', [expectation(first)], history);
-    // Each task's duration: the median of its last three successful tries (the machine's load changes).
-    const observed = new Map<string, number[]>();
-    const observe = async (runId: string) => {
-      for (const t of await s.meta<TryRow>(
-        `select task_id, duration_ms from task_tries where run_id = $1 and state = 'success'`,
-        [runId],
-      ))
-        observed.set(t.task_id, [...(observed.get(t.task_id) ?? []), Number(t.duration_ms)].slice(-3));
-    };
-    const duration = (task: string) => {
-      const d = [...(observed.get(task) ?? [100])].sort((a, b) => a - b);
-      return d[Math.floor(d.length / 2)]!;
-    };
-    await observe(first.runId);
-    tally.note(`calibration run: ${TASKS.map((t) => `${t} ${duration(t)} ms`).join(', ')}`);
+    await series.observe(first.runId);
+    await series.check('calibration', series.expect(first));
+    tally.note(`calibration run: ${TASKS.map((t) => `${t} ${series.duration(t)} ms`).join(', ')}`);
 
     // Every task KILLS_PER_TASK times, in a seeded order, each at a seeded point of its duration.
     const plan = TASKS.flatMap((task) => Array.from({ length: KILLS_PER_TASK }, () => task));
@@ -93,24 +58,17 @@ describe('faults: worker SIGKILL', () => {
     }
     const hits = new Map<string, number>();
     for (const [n, task] of plan.entries()) {
+      const trial = `trial ${n + 1}`;
       const fraction = rng.next();
-      const batch = await landBatch(s.home, {
-        seed,
-        index: n + 1,
-        lines: LINES,
-        files: FILES,
-        earlier: landed,
-        resends: 25,
-      });
-      landed.push(batch);
+      const batch = await series.land();
       s.trigger(batch.intervalStart);
       const victim = await s.waitForRunningTry(batch.runId, task);
-      const expected = duration(task);
-      const delayMs = Math.round(fraction * expected);
+      const expected = series.duration(task);
+      const delayMs = victim.finished ? 0 : Math.round(fraction * expected);
       await new Promise((r) => setTimeout(r, delayMs));
       const proc = s.process(victim.pid);
       expect(proc, `the worker running ${task} (pid ${victim.pid})`).toBeDefined();
-      await sigkill(proc!);
+      await s.kill(proc!);
       tally.trial();
       const replacement = s.startWorker({ wait: false });
       const state = await s.waitForRun(batch.runId);
@@ -124,30 +82,28 @@ describe('faults: worker SIGKILL', () => {
       );
       const zombies = tries.filter((t) => t.error_code === 'E_ZOMBIE');
       const killed = tries.find((t) => t.task_id === task && t.try_number === victim.tryNumber);
-      const landedIn = zombies[0] ? `${zombies[0].task_id} try ${zombies[0].try_number}` : 'no try (idle)';
-      tally.check(`trial ${n + 1}: at most one try lost to the kill`, zombies.length <= 1, () =>
+      tally.check(`${trial}: at most one try lost to the kill`, zombies.length <= 1, () =>
         JSON.stringify(zombies),
       );
       tally.check(
-        `trial ${n + 1}: the killed ${task} try was declared lost (E_ZOMBIE) or had finished before the kill`,
+        `${trial}: the killed ${task} try was declared lost (E_ZOMBIE) or had finished before the kill`,
         killed?.error_code === 'E_ZOMBIE' || killed?.state === 'success',
         () => JSON.stringify(killed),
       );
       for (const z of zombies) {
         const retry = tries.find((t) => t.task_id === z.task_id && t.try_number === z.try_number + 1);
-        tally.equal(
-          `trial ${n + 1}: the lost ${z.task_id} try was retried and succeeded`,
-          retry?.state,
-          'success',
-        );
+        tally.equal(`${trial}: the lost ${z.task_id} try was retried and succeeded`, retry?.state, 'success');
       }
       if (killed?.error_code === 'E_ZOMBIE') hits.set(task, (hits.get(task) ?? 0) + 1);
-      tally.note(
-        `trial ${n + 1}: kill in ${task} +${delayMs} ms (${Math.round(fraction * 100)}% of ${expected} ms) -> ${landedIn}; run ${state}`,
-      );
-      await observe(batch.runId);
-      history.push(expectation(batch));
-      await checkInvariants(tally, s.world, `trial ${n + 1} (${task})`, [expectation(batch)], history);
+      const where = zombies[0]
+        ? `${zombies[0].task_id} try ${zombies[0].try_number}`
+        : 'no try (worker idle)';
+      const when = victim.finished
+        ? 'after it ended (seen finished)'
+        : `+${delayMs} ms (${Math.round(fraction * 100)}% of ${expected} ms)`;
+      tally.note(`${trial}: kill in ${task} ${when} -> lost ${where}; run ${state}`);
+      await series.observe(batch.runId);
+      await series.check(`${trial} (${task})`, series.expect(batch));
     }
     tally.note(
       `kills that landed inside the chosen task: ${TASKS.map((t) => `${t} ${hits.get(t) ?? 0}/${KILLS_PER_TASK}`).join(', ')}`,
