@@ -26,6 +26,8 @@ export function reportDryRunPreviewer(options: {
 }): BackfillPreviewer {
   let session: Promise<{ warehouse: Warehouse; renderer: SqlRenderer } | null> | undefined;
   let estimated = 0;
+  let capped = false;
+  let failure: string | undefined;
 
   function open() {
     session ??= options.openWarehouse().then(async (warehouse) => {
@@ -48,7 +50,11 @@ export function reportDryRunPreviewer(options: {
       const templates = dag.tasks
         .map((t) => `sql/reports/${t.job}`)
         .filter((name) => existsSync(join(options.projectDir, `${name}.sql`)));
-      if (templates.length === 0 || estimated >= MAX_ESTIMATED_INTERVALS) return null;
+      if (templates.length === 0) return null;
+      if (estimated >= MAX_ESTIMATED_INTERVALS) {
+        capped = true;
+        return null;
+      }
       const s = await open();
       if (!s) return null;
       estimated++;
@@ -59,15 +65,27 @@ export function reportDryRunPreviewer(options: {
         batch_id: runId,
       };
       let bytes = 0;
-      for (const name of templates) {
-        const text = s.renderer.render(name);
-        // Only the parameters the statement names: BigQuery rejects unused ones.
-        const params = Object.fromEntries(
-          Object.entries(values).filter(([k]) => new RegExp(`[@$]${k}\\b`).test(text)),
-        ) as SqlParams;
-        bytes += (await s.warehouse.dryRun(text, { params })).bytesProcessed;
+      try {
+        for (const name of templates) {
+          const text = s.renderer.render(name);
+          // Only the parameters the statement names: BigQuery rejects unused ones.
+          const params = Object.fromEntries(
+            Object.entries(values).filter(([k]) => new RegExp(`[@$]${k}\\b`).test(text)),
+          ) as SqlParams;
+          bytes += (await s.warehouse.dryRun(text, { params })).bytesProcessed;
+        }
+      } catch (error) {
+        // A preview without bytes is still a preview: say why instead of failing it.
+        failure ??= (error as Error).message.split('\n')[0];
+        return null;
       }
       return bytes;
+    },
+    notes() {
+      const out: string[] = [];
+      if (failure) out.push(`bytes are missing where the warehouse dry run failed: ${failure}`);
+      if (capped) out.push(`bytes are estimated for the first ${MAX_ESTIMATED_INTERVALS} intervals only`);
+      return out;
     },
     async close() {
       const s = await session?.catch(() => null);

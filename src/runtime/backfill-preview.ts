@@ -17,6 +17,8 @@ export const ARCHIVE_READING_JOBS: Readonly<Record<string, string>> = { sense_or
 export interface BackfillPreviewer {
   /** Bytes, or null when the warehouse cannot estimate or the DAG has no statements to estimate. */
   bytesProcessed(dag: BackfillDag, interval: DataInterval, runId: string): Promise<number | null>;
+  /** Why some estimates are missing (a dry run that failed, a cap), one sentence each. */
+  notes?(): readonly string[];
   close?(): Promise<void>;
 }
 

@@ -280,6 +280,7 @@ export function createBackfillService(deps: BackfillServiceDeps): BackfillOperat
           bytesProcessed: detail.bytesProcessed,
         });
       }
+      notes.push(...(deps.previewer?.notes?.() ?? []));
       return { ...r.plan, notes, items };
     },
 
