@@ -1,7 +1,7 @@
 /**
  * The dashboard in Debian's Chromium (playwright-core): DAG list, grid, a task's logs, clear from the UI,
- * trigger from the UI, quality, quarantine, metrics with charts and a CSV download, the queues note, and the
- * login form with a token. Screenshots go to test/artifacts/web/. Every page must load without a console
+ * trigger from the UI, quality, quarantine, metrics with charts and a CSV download, the queues note, and with
+ * a token the login form, CSRF-protected buttons and a backfill with its dry-run preview. Screenshots go to test/artifacts/web/. Every page must load without a console
  * error (a CSP violation or a broken asset shows up there).
  */
 import { readFileSync } from 'node:fs';
@@ -81,7 +81,9 @@ describe('dashboard in Chromium', () => {
     expect(await flashText(page)).toContain('Cleared: run_checks, publish, aggregates, archive');
     await page.waitForLoadState('load');
     // The page reloads after the clear; its state badge then reads `none`.
-    await expect.poll(() => page.locator('.toolbar .badge').first().textContent(), { timeout: 10_000 }).toBe('none');
+    await expect
+      .poll(() => page.locator('.toolbar .badge').first().textContent(), { timeout: 10_000 })
+      .toBe('none');
     expect((await env.store.getTaskInstance('orders_demo__20260101T1045Z', 'run_checks'))!.state).toBe(
       'none',
     );
@@ -155,8 +157,6 @@ describe('dashboard in Chromium', () => {
     await page.goto(`${base}/queues`);
     await expect(page.locator('#local-executor-note').textContent()).resolves.toContain('local executor');
     await page.screenshot({ path: shot('queues-note'), fullPage: true });
-    await page.goto(`${base}/ui/backfills`);
-    await expect(page.locator('#backfills-pending').textContent()).resolves.toContain('not built yet');
 
     expect(alerts).toEqual([]);
     expect(errors).toEqual([]);
@@ -181,7 +181,7 @@ describe('dashboard in Chromium with a token', () => {
     await env?.cleanup();
   });
 
-  it('logs in with the form, then acts with the CSRF token of the session', async () => {
+  it('logs in with the form, acts with the CSRF token of the session, previews and starts a backfill', async () => {
     const { page, errors } = await watchedPage(browser);
     await page.goto(`${base}/ui/dags/orders_demo`);
     await page.waitForURL(/\/login\?next=/);
@@ -207,6 +207,29 @@ describe('dashboard in Chromium with a token', () => {
       return r.status;
     });
     expect(forged).toBe(403);
+
+    // A backfill from the form: the dry-run preview first (POSTs with the session's CSRF token), then start
+    // and cancel it (no scheduler runs in this test, so it would stay pending).
+    await page.goto(`${base}/ui/backfills?dagId=orders_demo`);
+    await page.fill('input[name="from"]', '2026-01-01');
+    await page.fill('input[name="to"]', '2026-01-02');
+    await page.click('#preview');
+    await page.locator('#plan-table tbody tr').first().waitFor();
+    expect(await page.locator('#plan-summary').textContent()).toContain('45 intervals of orders_demo');
+    expect(await page.locator('#plan-table tbody tr[data-action="skip"]').count()).toBe(4);
+    expect(await env.store.listRuns({ runTypes: ['backfill'] })).toEqual([]);
+    await page.screenshot({ path: shot('backfill-preview'), fullPage: true });
+    await page.click('#start');
+    await page.waitForURL(/\/ui\/backfills\/[A-Za-z0-9_-]+$/);
+    await expect.poll(() => page.locator('#backfill').getAttribute('data-state')).toBe('running');
+    await page.screenshot({ path: shot('backfill-progress'), fullPage: true });
+    await page.click('#bf-cancel');
+    await expect.poll(() => page.locator('#backfill').getAttribute('data-state')).toBe('cancelled');
+    await page.goto(`${base}/ui/backfills`);
+    await page.locator('#backfill-list tbody tr[data-backfill]').first().waitFor();
+    expect(await page.locator('#backfill-list tbody tr[data-backfill] .badge').first().textContent()).toBe(
+      'cancelled',
+    );
     // Only the refused login (401) and the forged call (403) may log a failed request.
     expect(errors.filter((e) => !/status of (401|403)/.test(e))).toEqual([]);
     await page.close();

@@ -108,6 +108,37 @@ describe('dashboard over `sluice demo` data and a running `sluice standalone`', 
     await page.screenshot({ path: shot('e2e-triggered-run'), fullPage: true });
     const run = (await (await fetch(`${base}/api/runs/${runId}`)).json()) as { run: unknown };
     expect(run.run).toMatchObject({ runType: 'manual', state: 'success' });
+
+    // A backfill of the three days before today: preview first (the day just run is skipped), then start it
+    // and follow its progress until the scheduler has run it to the end.
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const yesterday = /__(\d{4})(\d{2})(\d{2})T/.exec(runId!)!.slice(1).join('-');
+    await page.goto(`${base}/ui/backfills?dagId=${DAILY}`);
+    const today = new Date(`${yesterday}T00:00:00Z`).getTime() + 86_400_000;
+    const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    expect(iso(today)).toBe(day(0));
+    await page.fill('input[name="from"]', iso(today - 3 * 86_400_000));
+    await page.fill('input[name="to"]', iso(today));
+    await page.click('#preview');
+    await page.locator('#plan-table tbody tr').first().waitFor();
+    expect(await page.locator('#plan-table tbody tr[data-action="create"]').count()).toBe(2);
+    expect(await page.locator('#plan-table tbody tr[data-action="skip"]').count()).toBe(1);
+    await page.screenshot({ path: shot('e2e-backfill-preview'), fullPage: true });
+    expect((await (await fetch(`${base}/api/backfills`)).json()) as unknown[]).toEqual([]);
+    await page.click('#start');
+    await page.waitForURL(/\/ui\/backfills\/[A-Za-z0-9_-]+$/);
+    await waitFor(
+      async () =>
+        (await page.locator('#backfill').getAttribute('data-state', { timeout: 1000 })) === 'completed',
+      {
+        what: 'the backfill to complete',
+        timeoutMs: 180_000,
+      },
+    );
+    expect(await page.locator('#bf-counts').textContent()).toContain('2 of 2 runs done (2 success, 0 failed');
+    expect(await page.locator('#bf-bar').getAttribute('style')).toContain('width: 100%');
+    expect(await page.locator('#bf-cancel').isVisible()).toBe(false);
+    await page.screenshot({ path: shot('e2e-backfill-progress'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   }, 240_000);
