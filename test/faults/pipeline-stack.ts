@@ -5,11 +5,12 @@
  * the repository's, with two test settings: retries wait 0 s instead of 5 minutes (so a killed try's retry
  * is seen at once) and the sensor pokes every second. Jobs, SQL, checks and tables are the real ones.
  */
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { Deployment, type SluiceProcess, waitUntil } from '../distributed/harness.ts';
+import { CLI, Deployment, type SluiceProcess, waitUntil } from '../distributed/harness.ts';
 import type { MetaQuery, World } from './invariants.ts';
 import { DAG, seedProducts } from './order-batches.ts';
 
@@ -82,13 +83,52 @@ export class PipelineStack {
   /** Query the metadata database (a fresh connection each time: it survives Postgres restarts). */
   readonly meta: MetaQuery = (sql, params = []) => this.deployment.query(sql, params);
 
-  /** Start a worker on both queues; resolves when it is ready. */
-  async startWorker(options: { wait?: boolean } = {}): Promise<SluiceProcess> {
+  /**
+   * Start a worker (both queues unless `queues` says otherwise; as another user with `uid`/`gid`, and with
+   * extra environment); resolves when it is ready unless `wait` is false.
+   */
+  async startWorker(
+    options: {
+      wait?: boolean;
+      queues?: string;
+      uid?: number;
+      gid?: number;
+      env?: Record<string, string>;
+    } = {},
+  ): Promise<SluiceProcess> {
     const name = `worker${++this.#workers}`;
-    const worker = this.deployment.start(name, 'worker', '--concurrency', '1');
+    const args = ['worker', '--concurrency', '1', '--queues', options.queues ?? 'default,warehouse'];
+    const worker =
+      options.uid === undefined && options.env === undefined
+        ? this.deployment.start(name, ...args)
+        : this.#spawnAs(name, args, options);
     this.#roles.set(worker, 'worker');
     if (options.wait ?? true) await this.deployment.waitForOutput(worker, /ready on/, 30_000);
     return worker;
+  }
+
+  /** `Deployment.start`, as another user and with extra environment. */
+  #spawnAs(
+    name: string,
+    args: string[],
+    options: { uid?: number; gid?: number; env?: Record<string, string> },
+  ): SluiceProcess {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...this.deployment.env, ...options.env },
+      cwd: this.home,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid ?? options.uid }),
+    });
+    let text = '';
+    const collect = (chunk: Buffer) => {
+      text += chunk.toString();
+    };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const proc: SluiceProcess = { name, child, exited, output: () => text };
+    this.deployment.processes.push(proc);
+    return proc;
   }
 
   /** Start a scheduler; resolves when it is up. */
