@@ -175,7 +175,7 @@ interface Connection {
   readonly server: { readonly url: string } | undefined;
   readonly where: string;
   /** Runs the backfill in this process until it settles (no server). */
-  readonly execute?: (backfillId: string, onTick: () => Promise<boolean>) => Promise<void>;
+  readonly execute?: (backfillId: string, onTick: () => Promise<boolean>, stop: AbortSignal) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -218,9 +218,9 @@ async function connect(config: SluiceConfig, options: { preview?: boolean } = {}
     ops,
     server: undefined,
     where: 'in the metadata DB (no server running)',
-    async execute(backfillId, onTick) {
+    async execute(backfillId, onTick, stop) {
       const { runBackfillInProcess } = await import('../../runtime/backfill-in-process.ts');
-      await runBackfillInProcess(rt.engineOptions(), { backfillId, onTick });
+      await runBackfillInProcess(rt.engineOptions(), { backfillId, onTick, stopSignal: stop });
     },
     async close() {
       await previewer?.close?.();
@@ -239,14 +239,39 @@ async function follow(conn: Connection, backfillId: string, json: boolean): Prom
     return last.completedAt !== null;
   };
   display?.update(last);
+  // Ctrl-C stops following (and executing here); the backfill stays recorded for any scheduler.
+  const interrupted = new AbortController();
+  const onSignal = () => interrupted.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     if (last.completedAt === null) {
-      if (conn.execute) await conn.execute(backfillId, tick);
-      else while (!(await tick())) await new Promise((r) => setTimeout(r, 500));
+      if (conn.execute) await conn.execute(backfillId, tick, interrupted.signal);
+      else
+        while (!interrupted.signal.aborted && !(await tick()))
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 500);
+            interrupted.signal.addEventListener('abort', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          });
     }
     last = await conn.ops.status(backfillId);
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     display?.stop(last);
+  }
+  if (interrupted.signal.aborted && last.completedAt === null) {
+    process.stderr.write(
+      `sluice: stopped following backfill ${backfillId} (${last.runsDone}/${last.runsPlanned} runs done); ${
+        conn.server
+          ? 'it goes on on the server'
+          : 'it goes on when a scheduler runs (sluice standalone / sluice scheduler), or here with'
+      } \`sluice backfill status ${backfillId} --wait\`\n`,
+    );
+    return 130;
   }
   if (json) write(JSON.stringify(last, null, 2));
   else write(formatDetail(last));
