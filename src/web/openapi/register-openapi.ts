@@ -42,7 +42,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'quality', description: 'Data-quality results and the quarantine' },
         { name: 'metrics', description: 'Business metrics for the charts' },
         { name: 'reports', description: 'Daily reports and CSV downloads' },
-        { name: 'backfills', description: 'Backfills (not built yet: 501)' },
+        { name: 'backfills', description: 'Backfills: dry-run preview, create, progress, cancel' },
         { name: 'system', description: 'Health, Prometheus metrics, this description' },
         { name: 'auth', description: 'Login form and session' },
         { name: 'pages', description: 'HTML pages of the dashboard' },
