@@ -260,10 +260,18 @@ describe('dashboard API: reads', () => {
     expect(preview.statusCode).toBe(200);
     const plan = preview.json();
     expect([plan.intervals, plan.create, plan.skip]).toEqual([45, 41, 4]);
-    expect(plan.items.filter((i: { action: string }) => i.action === 'skip').map((i: { runId: string }) => i.runId)).toContain(RUN_FAILED);
+    expect(
+      plan.items
+        .filter((i: { action: string }) => i.action === 'skip')
+        .map((i: { runId: string }) => i.runId),
+    ).toContain(RUN_FAILED);
     expect((await get('/api/backfills')).body).toEqual([]);
 
-    const created = await app.inject({ method: 'POST', url: '/api/backfills', payload: { ...request, maxActiveRuns: 1 } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/backfills',
+      payload: { ...request, maxActiveRuns: 1 },
+    });
     expect(created.statusCode).toBe(201);
     const id = created.json().backfill.backfillId;
     expect((await get('/api/backfills')).body.map((b: { backfillId: string }) => b.backfillId)).toEqual([id]);
@@ -281,7 +289,10 @@ describe('dashboard API: reads', () => {
     expect(backwards.statusCode).toBe(400);
     expect(backwards.json().error.message).toContain('from');
     expect((await get('/api/backfills/bf-999')).status).toBe(404);
-    expect((await app.inject({ method: 'POST', url: '/api/backfills', payload: { dagId: 'x', from: 1 } })).statusCode).toBe(400);
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/backfills', payload: { dagId: 'x', from: 1 } }))
+        .statusCode,
+    ).toBe(400);
   });
 });
 
