@@ -5,7 +5,7 @@
  * those runs like any other. It never starts an interval whose run is queued or running (it waits for it),
  * and it runs after the scheduler has created and admitted the live runs of the pass: backfill runs do not
  * count against a DAG's maxActiveRuns, and their tasks queue behind live ones in every pool
- * (docs/adr/0016-backfills.md). Like the scheduler, it works only from DAG specs, never job code.
+ * (docs/adr/0017-backfills.md). Like the scheduler, it works only from DAG specs, never job code.
  */
 import { decideInterval } from '../core/backfill/interval-decision.ts';
 import type { DagSpec } from '../core/dag/dag-spec.ts';

@@ -1,7 +1,7 @@
 /**
  * Backfill records on kysely (PGlite and Postgres alike), beside the runs they start. Claims are one
  * compare-and-set under a per-backfill advisory lock that also counts the backfill's active runs, so two
- * schedulers never exceed its max-active-runs nor start an interval twice (docs/adr/0016-backfills.md).
+ * schedulers never exceed its max-active-runs nor start an interval twice (docs/adr/0017-backfills.md).
  */
 import { type Kysely, sql } from 'kysely';
 import type { BackfillCounts } from '../../../core/backfill/backfill-progress.ts';
