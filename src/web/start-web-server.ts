@@ -3,30 +3,16 @@
  * close). Refuses to bind beyond loopback without a token. The dashboard is mounted when its deps are given;
  * if it cannot start, the server still serves the CLI API and says why the dashboard is missing.
  */
-import { ConfigError } from '../core/errors/config-error.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Operations } from '../runtime/operations.ts';
 import type { DashboardDeps } from './dashboard/dashboard-deps.ts';
+import { assertSafeBinding } from './security/loopback.ts';
 import { removeServerFile, writeServerFile } from './server-file.ts';
 import { buildWebApp } from './web-app.ts';
 
 export interface WebServer {
   readonly url: string;
   close(): Promise<void>;
-}
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
-
-/**
- * Refuse to serve beyond loopback without a token (checked before anything is opened).
- *
- * @example assertSafeBinding(config.web.host, config.web.token)
- */
-export function assertSafeBinding(host: string, token: string | undefined): void {
-  if (!LOOPBACK.has(host) && !token)
-    throw new ConfigError(
-      `refusing to serve on ${host} without a token: set SLUICE_WEB_TOKEN, or bind 127.0.0.1`,
-    );
 }
 
 /**

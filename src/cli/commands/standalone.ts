@@ -22,7 +22,7 @@ export function register(program: Command): void {
       const config = await cliConfig({
         web: { ...(port !== undefined ? { port } : {}), ...(flags.host ? { host: flags.host } : {}) },
       });
-      (await import('../../web/start-web-server.ts')).assertSafeBinding(config.web.host, config.web.token);
+      (await import('../../web/security/loopback.ts')).assertSafeBinding(config.web.host, config.web.token);
       const { findLiveServer } = await import('../../web/server-file.ts');
       const running = await findLiveServer(config.home, config.web.token);
       if (running)

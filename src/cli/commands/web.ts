@@ -21,7 +21,7 @@ export function register(program: Command): void {
       const config = await cliConfig({
         web: { ...(port !== undefined ? { port } : {}), ...(flags.host ? { host: flags.host } : {}) },
       });
-      (await import('../../web/start-web-server.ts')).assertSafeBinding(config.web.host, config.web.token);
+      (await import('../../web/security/loopback.ts')).assertSafeBinding(config.web.host, config.web.token);
       const logger = createProcessLogger(config.logLevel, { role: 'web' });
       const rt = await openEngineRuntime(config, logger);
       const { openWarehouse } = await import('../../adapters/warehouse/open-warehouse.ts');
