@@ -1,7 +1,8 @@
 /**
  * The local executor: runs tries in this process with the task runner, at most `concurrency` at once.
- * Dispatching a dispatch id it already holds is a no-op. Pending tries are not persisted: after a crash they
- * are still `queued` in the metadata DB and the next scheduler re-dispatches them.
+ * Dispatching a dispatch id it holds, or one whose try settled (the last `rememberSettled` of them), is a
+ * no-op. Pending tries are not persisted: after a crash they are still `queued` in the metadata DB and the
+ * next scheduler re-dispatches them.
  */
 import { WorkerShutdownError } from '../../../core/errors/worker-shutdown-error.ts';
 import type { Clock } from '../../../ports/clock.ts';
@@ -17,6 +18,8 @@ export interface LocalExecutorOptions {
   readonly logger?: Logger;
   /** After the close deadline aborted running tries, how long to wait for them (default 5 s). */
   readonly abortGraceMs?: number;
+  /** How many settled dispatch ids are remembered so a re-dispatch of them is a no-op (default 10,000). */
+  readonly rememberSettled?: number;
 }
 
 interface Running {
@@ -35,6 +38,9 @@ export class LocalExecutor implements Executor {
   readonly #abortGraceMs: number;
   readonly #pending: TaskDispatch[] = [];
   readonly #known = new Set<string>();
+  /** Dispatch ids whose try settled, oldest first (a Set keeps insertion order: a small LRU). */
+  readonly #settled = new Set<string>();
+  readonly #rememberSettled: number;
   readonly #running = new Map<string, Running>();
   readonly #listeners = new Set<(event: TaskSettled) => void>();
   readonly #delays = new AbortController();
@@ -46,10 +52,11 @@ export class LocalExecutor implements Executor {
     this.#clock = options.clock;
     this.#logger = options.logger;
     this.#abortGraceMs = options.abortGraceMs ?? 5_000;
+    this.#rememberSettled = Math.max(0, options.rememberSettled ?? 10_000);
   }
 
   async dispatch(task: TaskDispatch): Promise<void> {
-    if (this.#closed || this.#known.has(task.dispatchId)) return;
+    if (this.#closed || this.#known.has(task.dispatchId) || this.#settled.has(task.dispatchId)) return;
     this.#known.add(task.dispatchId);
     const wait = task.notBefore ? task.notBefore.getTime() - this.#clock.now().getTime() : 0;
     if (wait > 0) {
@@ -78,8 +85,10 @@ export class LocalExecutor implements Executor {
     // Start on the next turn of the event loop: dispatch() returns first (the caller is the scheduler's
     // tick), and I/O such as the web API is never starved by a stream of in-memory tries.
     await new Promise((resolve) => setImmediate(resolve));
+    let completed = false;
     try {
       await this.#handler(task, controller.signal);
+      completed = true;
     } catch (error) {
       this.#logger?.error('task handler failed', {
         dispatchId: task.dispatchId,
@@ -88,6 +97,9 @@ export class LocalExecutor implements Executor {
     } finally {
       this.#running.delete(task.dispatchId);
       this.#known.delete(task.dispatchId);
+      // A handler that threw could not record the try (the metadata DB was unreachable): it may still be
+      // `queued`, so it stays dispatchable for the lost-dispatch sweep; the task runner's claim fences it.
+      if (completed) this.#remember(task.dispatchId);
       const event: TaskSettled = {
         dispatchId: task.dispatchId,
         runId: task.runId,
@@ -102,6 +114,15 @@ export class LocalExecutor implements Executor {
         }
       }
       this.#pump();
+    }
+  }
+
+  #remember(dispatchId: string): void {
+    if (this.#rememberSettled === 0) return;
+    this.#settled.delete(dispatchId);
+    this.#settled.add(dispatchId);
+    while (this.#settled.size > this.#rememberSettled) {
+      this.#settled.delete(this.#settled.values().next().value!);
     }
   }
 
