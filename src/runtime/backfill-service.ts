@@ -1,7 +1,7 @@
 /**
  * What operators do with backfills (preview, create, list, follow, cancel), as JSON-ready views. The CLI
  * calls it directly when no server runs and through the HTTP API (`/api/backfills`, same interface, see
- * backfill-remote.ts) when one does; the web route serves exactly these. Creating a backfill only writes
+ * web/backfill-api-client.ts) when one does; the web route serves exactly these. Creating a backfill only writes
  * its record: a scheduler executes it (backfill-executor.ts).
  */
 
@@ -136,7 +136,7 @@ export interface CreatedBackfill {
   readonly plan: BackfillPlan;
 }
 
-/** The operations, implemented here on the stores and by `BackfillRemote` over HTTP. */
+/** The operations, implemented here on the stores and by `BackfillApiClient` over HTTP. */
 export interface BackfillOperations {
   /** What a backfill would do now; creates nothing. */
   plan(request: BackfillRequest): Promise<BackfillPlan>;

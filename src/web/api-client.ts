@@ -2,7 +2,6 @@
  * The CLI's client of the web API: the same `Operations` as the local implementation, over HTTP. Errors
  * come back as SluiceErrors with the server's code, so exit codes match the local path.
  */
-import { SluiceError } from '../core/errors/sluice-error.ts';
 import type {
   DagList,
   DagView,
@@ -12,40 +11,18 @@ import type {
   RunView,
   TaskLogs,
 } from '../runtime/operations.ts';
+import { HttpJsonClient } from './http-json-client.ts';
 
 export class ApiClient implements Operations {
-  readonly #base: string;
-  readonly #token: string | undefined;
+  readonly #http: HttpJsonClient;
 
+  /** @example new ApiClient(server.url, config.web.token) */
   constructor(baseUrl: string, token?: string) {
-    this.#base = baseUrl.replace(/\/$/, '');
-    this.#token = token;
+    this.#http = new HttpJsonClient(`${baseUrl.replace(/\/$/, '')}/api/cli`, token);
   }
 
-  async #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(`${this.#base}/api/cli${path}`, {
-        method,
-        headers: {
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(this.#token ? { authorization: `Bearer ${this.#token}` } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-    } catch (error) {
-      throw new SluiceError(
-        'E_SERVER_UNREACHABLE',
-        `cannot reach the Sluice server at ${this.#base}: ${(error as Error).message}`,
-      );
-    }
-    const text = await res.text();
-    const json = text ? (JSON.parse(text) as unknown) : undefined;
-    if (!res.ok) {
-      const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new SluiceError(err?.code ?? 'E_SERVER', err?.message ?? `server answered ${res.status}`);
-    }
-    return json as T;
+  #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    return this.#http.call<T>(method, path, body);
   }
 
   listDags(): Promise<DagList> {

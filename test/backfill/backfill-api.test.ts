@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BackfillRemote } from '../../src/runtime/backfill-remote.ts';
+import { BackfillApiClient } from '../../src/web/backfill-api-client.ts';
 import { dailySpec, openWebTestEnv, seedRun, type WebTestEnv } from '../web/support/web-test-env.ts';
 
 let env: WebTestEnv;
@@ -122,7 +122,7 @@ describe('backfill API', () => {
 
   it('is what the CLI reaches through a live server', async () => {
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
-    const remote = new BackfillRemote(url);
+    const remote = new BackfillApiClient(url);
     const plan = await remote.plan({ dagId: 'daily_demo', from: '2026-03-06', to: '2026-03-08' });
     expect(plan).toMatchObject({ intervals: 2, create: 2 });
     const { backfill } = await remote.create({ dagId: 'daily_demo', from: '2026-03-06', to: '2026-03-08' });

@@ -184,9 +184,9 @@ async function connect(config: SluiceConfig, options: { preview?: boolean } = {}
   const { findLiveServer } = await import('../../web/server-file.ts');
   const server = await findLiveServer(config.home, config.web.token);
   if (server) {
-    const { BackfillRemote } = await import('../../runtime/backfill-remote.ts');
+    const { BackfillApiClient } = await import('../../web/backfill-api-client.ts');
     return {
-      ops: new BackfillRemote(server.url, config.web.token),
+      ops: new BackfillApiClient(server.url, config.web.token),
       server,
       where: `on the server at ${server.url}`,
       close: async () => {},
