@@ -186,7 +186,7 @@ export interface TryOutcome {
 export interface StartedTry {
   readonly instance: TaskInstance;
   readonly run: DagRun;
-  /** Results of the run's tasks that have one, by task id (what `ctx.upstream()` reads). */
+  /** Results of the run's tasks that have one (those asked for), by task id (what `ctx.upstream()` reads). */
   readonly results: Readonly<Record<string, JsonValue>>;
 }
 
@@ -249,8 +249,17 @@ export interface MetadataStore {
   poolsWithScheduled(): Promise<string[]>;
 
   // Tries
-  /** queued -> running for exactly this try on this worker; records the try. Undefined when fenced. */
-  startTry(key: TryKey, workerId: string, now: Date): Promise<StartedTry | undefined>;
+  /**
+   * queued -> running for exactly this try on this worker; records the try. Undefined when fenced.
+   * `options.resultsOf` limits `StartedTry.results` to these tasks (the task runner passes the task's
+   * ancestors; empty = none); without it, every task of the run that has a result.
+   */
+  startTry(
+    key: TryKey,
+    workerId: string,
+    now: Date,
+    options?: { readonly resultsOf?: readonly string[] },
+  ): Promise<StartedTry | undefined>;
   /** running -> outcome for exactly this try; false when the try lost its lease (nothing written). */
   finishTry(key: TryKey, outcome: TryOutcome, now: Date): Promise<boolean>;
   listTries(runId: string, taskId?: string): Promise<TaskTry[]>;

@@ -4,7 +4,7 @@
  * that lost its lease writes nothing. The executor calls `handle`; it never throws for a job's failure.
  */
 import type { JsonValue } from '../core/dag/dag-definition.ts';
-import { findTask, type TaskSpec } from '../core/dag/dag-spec.ts';
+import { type DagSpec, findTask, type TaskSpec } from '../core/dag/dag-spec.ts';
 import { NonRetryableError } from '../core/errors/non-retryable-error.ts';
 import { hasCode } from '../core/errors/sluice-error.ts';
 import { TaskTimeoutError } from '../core/errors/task-timeout-error.ts';
@@ -79,13 +79,17 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
 async function runTry(options: TaskRunnerOptions, dispatch: TaskDispatch, outer: AbortSignal): Promise<void> {
   const { store, clock, logger, workerId } = options;
   const key = { runId: dispatch.runId, taskId: dispatch.taskId, tryNumber: dispatch.tryNumber };
-  const started = await store.startTry(key, workerId, clock.now());
+  const spec = options.dags.get(dispatch.dagId);
+  const task = spec ? findTask(spec, dispatch.taskId) : undefined;
+  // ctx.upstream() is synchronous, so the results it may read come with the claim (no extra round trip):
+  // those of the task's ancestors only, none for a task without upstream.
+  const resultsOf = spec && task ? ancestorsOf(spec, task.id) : [];
+  const started = await store.startTry(key, workerId, clock.now(), { resultsOf });
   if (!started) {
     logger.debug('dispatch already handled or superseded', { dispatchId: dispatch.dispatchId });
     return;
   }
   const log = new TryLogger(store, key, clock, logger.child({ dagId: dispatch.dagId }));
-  const task = findTaskOf(options, started);
   let outcome: TryOutcome;
   if (!task) {
     outcome = failure(
@@ -109,9 +113,31 @@ async function runTry(options: TaskRunnerOptions, dispatch: TaskDispatch, outer:
     });
 }
 
-function findTaskOf(options: TaskRunnerOptions, started: StartedTry): TaskSpec | undefined {
-  const spec = options.dags.get(started.instance.dagId);
-  return spec ? findTask(spec, started.instance.taskId) : undefined;
+const ancestorCache = new WeakMap<
+  DagSpec,
+  { byId: Map<string, TaskSpec>; ancestors: Map<string, readonly string[]> }
+>();
+
+/** Every task `taskId` depends on, directly or through others (cached per spec). */
+function ancestorsOf(spec: DagSpec, taskId: string): readonly string[] {
+  let cache = ancestorCache.get(spec);
+  if (!cache) {
+    cache = { byId: new Map(spec.tasks.map((t) => [t.id, t])), ancestors: new Map() };
+    ancestorCache.set(spec, cache);
+  }
+  const cached = cache.ancestors.get(taskId);
+  if (cached) return cached;
+  const seen = new Set<string>();
+  const stack = [...(cache.byId.get(taskId)?.upstream ?? [])];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    stack.push(...(cache.byId.get(id)?.upstream ?? []));
+  }
+  const ancestors = [...seen];
+  cache.ancestors.set(taskId, ancestors);
+  return ancestors;
 }
 
 async function execute(

@@ -466,7 +466,24 @@ export class KyselyMetadataStore implements MetadataStore {
 
   // ---------------------------------------------------------------- tries
 
-  async startTry(key: TryKey, workerId: string, now: Date): Promise<StartedTry | undefined> {
+  async startTry(
+    key: TryKey,
+    workerId: string,
+    now: Date,
+    options: { readonly resultsOf?: readonly string[] } = {},
+  ): Promise<StartedTry | undefined> {
+    const { resultsOf } = options;
+    // Only the results asked for: a try of a wide DAG must not read every result of its run.
+    const results =
+      resultsOf === undefined
+        ? sql`(select coalesce(jsonb_object_agg(o.task_id, o.result), '{}'::jsonb)
+                 from task_instances o where o.run_id = ti.run_id and o.result is not null)`
+        : resultsOf.length === 0
+          ? sql`'{}'::jsonb`
+          : sql`(select coalesce(jsonb_object_agg(o.task_id, o.result), '{}'::jsonb)
+                   from task_instances o
+                  where o.run_id = ti.run_id and o.task_id = any(${[...resultsOf]}::text[])
+                    and o.result is not null)`;
     const result = await sql<Record<string, unknown>>`
       with ti as (
         update task_instances
@@ -481,10 +498,7 @@ export class KyselyMetadataStore implements MetadataStore {
         select run_id, task_id, try_number, dag_id, 'running', worker_id, started_at from ti
         on conflict (run_id, task_id, try_number) do nothing
       )
-      select ti.*, ${RUN_COLUMNS},
-             (select coalesce(jsonb_object_agg(o.task_id, o.result), '{}'::jsonb)
-                from task_instances o
-               where o.run_id = ti.run_id and o.result is not null) as upstream_results
+      select ti.*, ${RUN_COLUMNS}, ${results} as upstream_results
         from ti join dag_runs r on r.run_id = ti.run_id`.execute(this.db);
     const row = result.rows[0];
     if (!row) return undefined;
