@@ -83,8 +83,7 @@ SELECT
   street, city, state, zipcode, country,
   source_file, line_number, {{ current_ts() }}
 FROM typed
--- random() keeps DuckDB from pushing this test below the parse, where it would evaluate every rule twice.
-WHERE CASE WHEN random() < 2 THEN order_timestamp IS NOT NULL END;
+WHERE order_timestamp IS NOT NULL;
 
 DELETE FROM {{ ref('staging_orders') }} AS s
 WHERE s.batch_id = {{ param('batch_id') }}

@@ -91,8 +91,7 @@ SELECT
   street, city, state, zipcode, country,
   source_file, line_number, CAST(current_timestamp AS TIMESTAMP)
 FROM typed
--- random() keeps DuckDB from pushing this test below the parse, where it would evaluate every rule twice.
-WHERE CASE WHEN random() < 2 THEN order_timestamp IS NOT NULL END;
+WHERE order_timestamp IS NOT NULL;
 
 DELETE FROM "ecommerce_data"."staging_orders" AS s
 WHERE s.batch_id = $batch_id
