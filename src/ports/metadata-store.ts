@@ -230,6 +230,8 @@ export interface MetadataStore {
   listTaskInstances(runId: string): Promise<TaskInstance[]>;
   /** A run and the states of its tasks in one round trip (the scheduler's hot path); undefined when unknown. */
   loadRun(runId: string): Promise<{ run: DagRun; tasks: TaskStateRow[] } | undefined>;
+  /** Every running run with the states of its tasks, in one round trip (the scheduler's full pass). */
+  loadRunningRuns(limit?: number): Promise<{ run: DagRun; tasks: TaskStateRow[] }[]>;
   getTaskInstance(runId: string, taskId: string): Promise<TaskInstance | undefined>;
   /** Task instances in these states across running runs (oldest first), for the scheduler's scans. */
   findTaskInstances(filter: {
@@ -245,6 +247,16 @@ export interface MetadataStore {
    * serialized per pool), each with the next try number. Returns the queued instances, best first.
    */
   queueScheduled(pool: string, now: Date, limit?: number): Promise<TaskInstance[]>;
+  /**
+   * `transitionTasks(changes)` then `queueScheduled` for each of `pools`, in one transaction (one commit):
+   * the scheduler's write after a try settles. Returns the transitions that took effect and the instances
+   * queued, best first per pool.
+   */
+  transitionAndQueue(
+    changes: readonly TaskTransition[],
+    pools: readonly string[],
+    now: Date,
+  ): Promise<{ applied: TaskTransition[]; queued: TaskInstance[] }>;
   /** Pools that have `scheduled` instances waiting. */
   poolsWithScheduled(): Promise<string[]>;
 

@@ -79,6 +79,8 @@ export class Scheduler {
   readonly #dirtyPools = new Set<string>();
   /** Earliest `next_attempt_at` seen per run (retry delays, sensor pokes). */
   readonly #dueAt = new Map<string, number>();
+  /** Dispatches handed to the executor and not yet acknowledged (awaited by `stop()`). */
+  readonly #dispatching = new Set<Promise<void>>();
   #wakeController = new AbortController();
   #wakeRequested = false;
   #stopped = true;
@@ -125,7 +127,7 @@ export class Scheduler {
     this.#unsubscribe = this.#o.executor.onSettled((event) => {
       this.#dirtyRuns.add(event.runId);
       const spec = this.#o.dags.get(event.runId.slice(0, event.runId.lastIndexOf('__')));
-      const pool = spec?.tasks.find((t) => t.id === event.taskId)?.pool;
+      const pool = spec ? specIndex(spec).get(event.taskId)?.pool : undefined;
       if (pool) this.#dirtyPools.add(pool);
       this.#wake();
     });
@@ -162,6 +164,7 @@ export class Scheduler {
     this.#unsubscribe?.();
     this.#wake();
     await this.#loop;
+    await Promise.allSettled([...this.#dispatching]);
   }
 
   async #run(): Promise<void> {
@@ -219,49 +222,48 @@ export class Scheduler {
     if (this.#o.createScheduledRuns && (full || nowMs >= this.#nextScheduleAt)) {
       runsChanged = await this.#createDueRuns(now);
     }
-    if (this.#o.admitQueuedRuns && (full || runsChanged)) await this.#admitRuns(now);
+    if (this.#o.admitQueuedRuns && (full || runsChanged))
+      for (const r of await this.#admitRuns(now)) this.#dirtyRuns.add(r.runId);
     // Backfills after the live runs of this pass, so they never take a slot a live run needs.
     if (this.#backfills && full)
       for (const r of await this.#backfills.tick(now)) this.#dirtyRuns.add(r.runId);
 
     // Runs to evaluate: all running ones on a full pass, else those an event or a due time touched.
-    let runs: DagRun[];
-    const preloaded = new Map<string, TaskStateRow[]>();
+    let loaded: LoadedRun[];
     if (full) {
-      runs = await store.listRuns({ states: ['running'], order: 'asc', limit: 10_000 });
-      if (this.#o.runFilter) runs = runs.filter((r) => this.#o.runFilter!(r.runId));
+      // One round trip for every running run and its task states.
+      loaded = await store.loadRunningRuns(10_000);
+      if (this.#o.runFilter) loaded = loaded.filter((l) => this.#o.runFilter!(l.run.runId));
       this.#dirtyRuns.clear();
     } else {
       for (const [runId, at] of this.#dueAt) if (at <= nowMs) this.#dirtyRuns.add(runId);
       const ids = [...this.#dirtyRuns];
       this.#dirtyRuns.clear();
-      runs = [];
+      loaded = [];
       for (const id of ids) {
         if (this.#o.runFilter && !this.#o.runFilter(id)) continue;
-        // One round trip for the run and its task instances: the hot path after a try settles.
-        const loaded = await store.loadRun(id);
-        if (loaded?.run.state === 'running') {
-          preloaded.set(id, loaded.tasks);
-          runs.push(loaded.run);
-        }
+        // One round trip for the run and its task states: the hot path after a try settles.
+        const l = await store.loadRun(id);
+        if (l?.run.state === 'running') loaded.push(l);
       }
     }
-    let finishedAny = false;
-    for (const run of runs) {
-      if (await this.#evaluateRun(run, now, preloaded.get(run.runId))) finishedAny = true;
-    }
+    // On a full pass, also the pools whose scheduled tasks wait for a slot freed elsewhere.
+    if (full) for (const pool of await store.poolsWithScheduled()) this.#dirtyPools.add(pool);
+    let finishedAny = await this.#evaluate(loaded, now);
     if (finishedAny) {
       // A finished run frees a maxActiveRuns slot: create, admit and evaluate the next ones right away.
       if (this.#o.createScheduledRuns) await this.#createDueRuns(now);
-      if (this.#o.admitQueuedRuns)
-        for (const started of await this.#admitRuns(now)) await this.#evaluateRun(started, now);
-      if (this.#backfills)
-        for (const started of await this.#backfills.tick(now)) await this.#evaluateRun(started, now);
+      const started: DagRun[] = [];
+      if (this.#o.admitQueuedRuns) started.push(...(await this.#admitRuns(now)));
+      if (this.#backfills) started.push(...(await this.#backfills.tick(now)));
+      const more: LoadedRun[] = [];
+      for (const run of started) {
+        const l = await store.loadRun(run.runId);
+        if (l?.run.state === 'running') more.push(l);
+      }
+      finishedAny = await this.#evaluate(more, now);
+      if (finishedAny) this.#nextFullPassAt = 0;
     }
-
-    const pools = full ? await store.poolsWithScheduled() : [...this.#dirtyPools];
-    this.#dirtyPools.clear();
-    for (const pool of pools) await this.#dispatchPool(pool, now);
 
     let next = this.#nextFullPassAt;
     if (this.#o.createScheduledRuns) next = Math.min(next, this.#nextScheduleAt);
@@ -345,15 +347,62 @@ export class Scheduler {
     return started;
   }
 
-  /** Resolve a running run's task instances; returns true when the run finished. */
-  async #evaluateRun(run: DagRun, now: Date, preloaded?: TaskStateRow[]): Promise<boolean> {
-    const { store } = this.#o;
+  /**
+   * Evaluate runs, then write every decision and queue into free pool slots in one store call (one commit),
+   * dispatch what was queued, and finish the runs that are done. Returns true when a run finished.
+   */
+  async #evaluate(runs: readonly LoadedRun[], now: Date): Promise<boolean> {
+    const { store, clock } = this.#o;
+    const plans: RunPlan[] = [];
+    for (const l of runs) {
+      const plan = this.#plan(l, now);
+      if (plan) plans.push(plan);
+    }
+    const changes = plans.flatMap((p) => p.changes);
+    for (const plan of plans) for (const pool of plan.pools) this.#dirtyPools.add(pool);
+    const pools = [...this.#dirtyPools];
+    this.#dirtyPools.clear();
+    let applied: TaskTransition[] = [];
+    if (changes.length > 0 || pools.length > 0) {
+      // The time of queueing, not of the pass start: queued_at tells the lost-dispatch sweep how long it waited.
+      const result = await store.transitionAndQueue(changes, pools, clock.now());
+      applied = result.applied;
+      // Hand over first (the hop from an upstream's end to its downstream's start is the latency that
+      // counts), without waiting for the executor's acknowledgements: the next pass overlaps with them.
+      for (const ti of result.queued) {
+        const pending = this.#dispatch(ti).finally(() => this.#dispatching.delete(pending));
+        this.#dispatching.add(pending);
+      }
+    }
+    const took = new Set(applied.map((c) => `${c.runId}\u0000${c.taskId}`));
+    let finishedAny = false;
+    for (const plan of plans) {
+      if (!plan.changes.every((c) => took.has(`${c.runId}\u0000${c.taskId}`))) {
+        // Someone else (another scheduler) moved some of them: look again on the next pass.
+        this.#dirtyRuns.add(plan.run.runId);
+        continue;
+      }
+      if (plan.outcome === 'running') continue;
+      const endedAt = clock.now();
+      if (await store.transitionRun(plan.run.runId, ['running'], plan.outcome, endedAt)) {
+        this.#dueAt.delete(plan.run.runId);
+        this.#o.logger.info(`run ${plan.outcome}`, { runId: plan.run.runId });
+        this.#events.runFinished?.({ ...plan.run, state: plan.outcome, endedAt });
+        finishedAny = true;
+      }
+    }
+    return finishedAny;
+  }
+
+  /** Decide a running run's task transitions (trigger rules, due retries and pokes) and its outcome. */
+  #plan({ run, tasks: instances }: LoadedRun, now: Date): RunPlan | undefined {
     const spec = this.#o.dags.get(run.dagId);
-    if (!spec) return false;
-    const instances = preloaded ?? (await store.listTaskInstances(run.runId));
+    if (!spec) return undefined;
+    const index = specIndex(spec);
     const byTask = new Map(instances.map((ti) => [ti.taskId, ti]));
     const states = new Map<string, TaskState>(instances.map((ti) => [ti.taskId, ti.state]));
     const changes: TaskTransition[] = [];
+    const pools = new Set<string>();
     let due = Number.POSITIVE_INFINITY;
     const nowMs = now.getTime();
 
@@ -368,6 +417,7 @@ export class Scheduler {
         const to: TaskState = decision === 'run' ? 'scheduled' : decision;
         changes.push({ runId: run.runId, taskId: task.id, from: 'none', to });
         states.set(task.id, to);
+        if (to === 'scheduled') pools.add(task.pool);
       } else if (state === 'up_for_retry' || state === 'up_for_reschedule') {
         const at = ti.nextAttemptAt?.getTime() ?? 0;
         if (at <= nowMs) {
@@ -379,12 +429,13 @@ export class Scheduler {
             tryNumber: ti.tryNumber,
           });
           states.set(task.id, 'scheduled');
+          pools.add(task.pool);
         } else due = Math.min(due, at);
       }
     }
     // Task instances of tasks removed from the DAG since the run was created must not hold it open.
     for (const ti of instances) {
-      if (!spec.tasks.some((t) => t.id === ti.taskId) && (ti.state === 'none' || ti.state === 'scheduled')) {
+      if (!index.has(ti.taskId) && (ti.state === 'none' || ti.state === 'scheduled')) {
         changes.push({ runId: run.runId, taskId: ti.taskId, from: ti.state, to: 'skipped' });
         states.set(ti.taskId, 'skipped');
       }
@@ -393,33 +444,10 @@ export class Scheduler {
     if (due === Number.POSITIVE_INFINITY) this.#dueAt.delete(run.runId);
     else this.#dueAt.set(run.runId, due);
 
-    if (changes.length > 0) {
-      const applied = await store.transitionTasks(changes, now);
-      for (const c of applied) if (c.to === 'scheduled') this.#dirtyPools.add(poolOf(spec, c.taskId, byTask));
-      if (applied.length !== changes.length) {
-        // Someone else (another scheduler) moved some of them: look again on the next pass.
-        this.#dirtyRuns.add(run.runId);
-        return false;
-      }
-    }
-
-    const view = { tasks: spec.tasks.filter((t) => byTask.has(t.id)) };
-    const allFinished = [...states.values()].every(isFinished);
-    if (!allFinished) return false;
-    const outcome = evaluateRunState(view, states);
-    if (outcome === 'running') return false;
-    if (await store.transitionRun(run.runId, ['running'], outcome, now)) {
-      this.#dueAt.delete(run.runId);
-      this.#o.logger.info(`run ${outcome}`, { runId: run.runId });
-      this.#events.runFinished?.({ ...run, state: outcome, endedAt: now });
-      return true;
-    }
-    return false;
-  }
-
-  async #dispatchPool(pool: string, now: Date): Promise<void> {
-    const queued = await this.#o.store.queueScheduled(pool, now);
-    for (const ti of queued) await this.#dispatch(ti);
+    let outcome: RunPlan['outcome'] = 'running';
+    if ([...states.values()].every(isFinished))
+      outcome = evaluateRunState({ tasks: spec.tasks.filter((t) => byTask.has(t.id)) }, states);
+    return { run, changes, pools, outcome };
   }
 
   async #dispatch(ti: TaskInstance): Promise<void> {
@@ -453,7 +481,26 @@ export class Scheduler {
   }
 }
 
-function poolOf(spec: DagSpec, taskId: string, byTask: ReadonlyMap<string, TaskStateRow>): string {
-  const task: TaskSpec | undefined = spec.tasks.find((t) => t.id === taskId);
-  return task?.pool ?? byTask.get(taskId)?.pool ?? 'default';
+/** A loaded run: the run and its task states. */
+type LoadedRun = { readonly run: DagRun; readonly tasks: readonly TaskStateRow[] };
+
+interface RunPlan {
+  readonly run: DagRun;
+  readonly changes: readonly TaskTransition[];
+  /** Pools of the tasks that become `scheduled`. */
+  readonly pools: ReadonlySet<string>;
+  /** The run's state once every change took effect. */
+  readonly outcome: 'running' | 'success' | 'failed';
+}
+
+const specIndexes = new WeakMap<DagSpec, ReadonlyMap<string, TaskSpec>>();
+
+/** The tasks of a spec by id (cached per spec: wide DAGs are looked up once per settle). */
+function specIndex(spec: DagSpec): ReadonlyMap<string, TaskSpec> {
+  let index = specIndexes.get(spec);
+  if (!index) {
+    index = new Map(spec.tasks.map((t) => [t.id, t]));
+    specIndexes.set(spec, index);
+  }
+  return index;
 }

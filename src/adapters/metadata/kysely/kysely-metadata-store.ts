@@ -1,7 +1,8 @@
 /**
  * The metadata store on kysely, identical for PGlite and Postgres. State changes are single compare-and-set
- * statements (expected state + try number); the few read-then-write decisions (pool slots, run admission)
- * run in a transaction under a per-pool / per-DAG advisory lock, so two schedulers cannot overbook.
+ * statements (expected state + try number); the few read-then-write decisions run under an advisory lock, so
+ * two schedulers cannot overbook: run admission in a transaction per DAG, task transitions and pool-slot
+ * queueing in one call of the `sluice_transition_and_queue` function (migration 0003, one round trip).
  */
 import { type Kysely, sql } from 'kysely';
 import type { JsonValue } from '../../../core/dag/dag-definition.ts';
@@ -344,24 +345,18 @@ export class KyselyMetadataStore implements MetadataStore {
   async loadRun(runId: string): Promise<{ run: DagRun; tasks: TaskStateRow[] } | undefined> {
     // One row: the run, and its tasks' states as a compact JSON array (cheaper to ship than full rows).
     const result = await sql<Record<string, unknown>>`
-      select r.*,
-             (select coalesce(json_agg(json_build_array(t.task_id, t.state, t.try_number, t.pool, t.next_attempt_at)
-                                       order by t.priority), '[]'::json)
-                from task_instances t where t.run_id = r.run_id) as tasks
-        from dag_runs r
-       where r.run_id = ${runId}`.execute(this.db);
+      select r.*, ${TASK_STATES_JSON} as tasks from dag_runs r where r.run_id = ${runId}`.execute(this.db);
     const row = result.rows[0];
-    if (!row) return undefined;
-    const tasks = (row.tasks as [string, TaskState, number, string, string | null][]).map(
-      ([taskId, state, tryNumber, pool, next]) => ({
-        taskId,
-        state,
-        tryNumber,
-        pool,
-        nextAttemptAt: next === null ? null : new Date(next),
-      }),
-    );
-    return { run: toDagRun(row), tasks };
+    return row ? toLoadedRun(row) : undefined;
+  }
+
+  async loadRunningRuns(limit = 10_000): Promise<{ run: DagRun; tasks: TaskStateRow[] }[]> {
+    const result = await sql<Record<string, unknown>>`
+      select r.*, ${TASK_STATES_JSON} as tasks from dag_runs r
+       where r.state = 'running'
+       order by r.interval_start, r.dag_id
+       limit ${limit}::int`.execute(this.db);
+    return result.rows.map(toLoadedRun);
   }
 
   async getTaskInstance(runId: string, taskId: string): Promise<TaskInstance | undefined> {
@@ -399,59 +394,58 @@ export class KyselyMetadataStore implements MetadataStore {
 
   async transitionTasks(changes: readonly TaskTransition[], now: Date): Promise<TaskTransition[]> {
     if (changes.length === 0) return [];
-    // One statement for the whole batch: each row is its own compare-and-set.
-    const values = sql.join(
-      changes.map(
-        (c, i) =>
-          sql`(${i}::int, ${c.runId}::text, ${c.taskId}::text, ${c.from}::text, ${c.to}::text, ${c.tryNumber ?? null}::int, ${c.nextAttemptAt ?? null}::timestamptz, ${isFinished(c.to)}::boolean)`,
-      ),
-    );
-    const result = await sql<{ i: number }>`
-      update task_instances t
-         set state = v.to_state,
-             next_attempt_at = v.next_attempt_at,
-             ended_at = case when v.finished then ${now}::timestamptz else t.ended_at end,
-             updated_at = ${now}::timestamptz
-        from (values ${values}) as v(i, run_id, task_id, from_state, to_state, try_number, next_attempt_at, finished)
-       where t.run_id = v.run_id and t.task_id = v.task_id and t.state = v.from_state
-         and (v.try_number is null or t.try_number = v.try_number)
-      returning v.i`.execute(this.db);
-    const applied = new Set(result.rows.map((r) => Number(r.i)));
-    return changes.filter((_, i) => applied.has(i));
+    return (await this.transitionAndQueue(changes, [], now)).applied;
   }
 
   async queueScheduled(pool: string, now: Date, limit?: number): Promise<TaskInstance[]> {
-    // Free slots and the update in one statement; the pool's advisory lock (Postgres) makes sure the count
-    // it reads includes every other scheduler's committed queueing. PGlite is one session: nothing can
-    // interleave, so the single statement is enough.
-    const queue = async (db: Kysely<MetadataDatabase>) => {
-      const rows = await sql<Record<string, unknown>>`
-        with cap as (
-          select greatest(0, least(
-                   coalesce((select slots from pools where name = ${pool}), 0)
-                   - (select count(*) from task_instances where pool = ${pool} and state in ('queued', 'running')),
-                   ${limit ?? 1_000_000}::int)) as free
-        )
-        update task_instances t
-           set state = 'queued', try_number = t.try_number + 1, queued_at = ${now}::timestamptz,
-               worker_id = null, next_attempt_at = null, updated_at = ${now}::timestamptz
-         where (t.run_id, t.task_id) in (
-                 select c.run_id, c.task_id from task_instances c join dag_runs r on r.run_id = c.run_id
-                  where c.pool = ${pool} and c.state = 'scheduled'
-                  -- Live runs first: a backfill's tasks take a slot only when no live task waits for it.
-                  order by (r.run_type = 'backfill'), c.interval_start, c.priority
-                  limit (select free from cap))
-           and t.state = 'scheduled'
-        returning t.*`.execute(db);
-      return rows.rows
-        .map(toTaskInstance)
-        .sort((a, b) => a.intervalStart.getTime() - b.intervalStart.getTime() || a.priority - b.priority);
-    };
-    if (this.kind === 'pglite') return queue(this.db);
-    return this.db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext(${`sluice.pool.${pool}`}))`.execute(trx);
-      return queue(trx);
-    });
+    return (await this.#step([], [pool], now, limit)).queued;
+  }
+
+  async transitionAndQueue(
+    changes: readonly TaskTransition[],
+    pools: readonly string[],
+    now: Date,
+  ): Promise<{ applied: TaskTransition[]; queued: TaskInstance[] }> {
+    return this.#step(changes, pools, now);
+  }
+
+  /** One call of `sluice_transition_and_queue` (migration 0003): one round trip, one commit. */
+  async #step(
+    changes: readonly TaskTransition[],
+    pools: readonly string[],
+    now: Date,
+    limit?: number,
+  ): Promise<{ applied: TaskTransition[]; queued: TaskInstance[] }> {
+    if (changes.length === 0 && pools.length === 0) return { applied: [], queued: [] };
+    const json = JSON.stringify(
+      changes.map((c, i) => ({
+        i,
+        run_id: c.runId,
+        task_id: c.taskId,
+        from_state: c.from,
+        to_state: c.to,
+        try_number: c.tryNumber ?? null,
+        next_attempt_at: c.nextAttemptAt?.toISOString() ?? null,
+        finished: isFinished(c.to),
+      })),
+    );
+    const result = await sql<Record<string, unknown>>`
+      select s.applied, (s.ti).*
+        from sluice_transition_and_queue(${json}::jsonb, ${[...pools]}::text[], ${now}::timestamptz,
+                                         ${limit ?? null}::int) as s`.execute(this.db);
+    const applied = new Set<number>();
+    const queued: TaskInstance[] = [];
+    for (const row of result.rows) {
+      if (row.applied !== null && row.applied !== undefined) applied.add(Number(row.applied));
+      else queued.push(toTaskInstance(row));
+    }
+    queued.sort(
+      (a, b) =>
+        a.pool.localeCompare(b.pool) ||
+        a.intervalStart.getTime() - b.intervalStart.getTime() ||
+        a.priority - b.priority,
+    );
+    return { applied: changes.filter((_, i) => applied.has(i)), queued };
   }
 
   async poolsWithScheduled(): Promise<string[]> {
@@ -679,6 +673,24 @@ export class KyselyMetadataStore implements MetadataStore {
     const rows = await this.db.selectFrom('workers').selectAll().orderBy('started_at', 'desc').execute();
     return rows.map((r) => toWorker(r));
   }
+}
+
+/** The compact task states of run `r` (task id, state, try, pool, next attempt), by priority. */
+const TASK_STATES_JSON = sql`(select coalesce(json_agg(json_build_array(t.task_id, t.state, t.try_number, t.pool,
+                                                       t.next_attempt_at) order by t.priority), '[]'::json)
+                               from task_instances t where t.run_id = r.run_id)`;
+
+function toLoadedRun(row: Record<string, unknown>): { run: DagRun; tasks: TaskStateRow[] } {
+  const tasks = (row.tasks as [string, TaskState, number, string, string | null][]).map(
+    ([taskId, state, tryNumber, pool, next]) => ({
+      taskId,
+      state,
+      tryNumber,
+      pool,
+      nextAttemptAt: next === null ? null : new Date(next),
+    }),
+  );
+  return { run: toDagRun(row), tasks };
 }
 
 function safeJson(value: unknown): string | null {
