@@ -63,6 +63,11 @@ export class BatchSeries {
     await checkInvariants(this.#tally, this.#world(), label, runs, this.history);
   }
 
+  /** Every invariant again for every run so far (a later fault must not have changed an earlier batch). */
+  async checkAll(label: string): Promise<void> {
+    await checkInvariants(this.#tally, this.#world(), label, this.history, this.history);
+  }
+
   /** Record the durations of a run's successful tries. */
   async observe(runId: string): Promise<void> {
     for (const t of await this.#world().meta<{ task_id: string; duration_ms: number }>(

@@ -105,6 +105,8 @@ describe('faults: worker SIGKILL', () => {
       await series.observe(batch.runId);
       await series.check(`${trial} (${task})`, series.expect(batch));
     }
+    // Nothing a later fault did changed an earlier batch: every run's accounting, once more, at the end.
+    await series.checkAll('after all trials');
     tally.note(
       `kills that landed inside the chosen task: ${TASKS.map((t) => `${t} ${hits.get(t) ?? 0}/${KILLS_PER_TASK}`).join(', ')}`,
     );
