@@ -33,15 +33,7 @@ fields AS (
     {{ rules.json_string('p.order_timestamp') }} AS ts_text,
     -- Numbers are read from their JSON text (VARCHAR), never as JSON values: DuckDB would turn the JSON string
     -- "12" into the number 12.
-    {{ rules.decimal_of_text('CAST(p.total_amount AS VARCHAR)') }} AS total_amount,
-    CASE WHEN left(p.items, 1) = '[' THEN
-      list_transform(json_transform(p.items, '[{"product_id":"JSON","quantity":"JSON","unit_price":"JSON"}]'),
-        lambda e: {
-          'product_id': CAST(e.product_id AS VARCHAR),
-          'quantity': TRY_CAST(CAST(e.quantity AS VARCHAR) AS DOUBLE),
-          'unit_price': {{ rules.decimal_of_text('CAST(e.unit_price AS VARCHAR)') }}
-        })
-    END AS items
+    {{ rules.decimal_of_text('CAST(p.total_amount AS VARCHAR)') }} AS total_amount
   FROM parsed AS p
 ),
 checked AS (
@@ -56,12 +48,7 @@ checked AS (
       AND (payment_status_json IS NULL OR payment_status_json = '"completed"'
         OR payment_status_json = '"pending"' OR payment_status_json = '"failed"')
       AND (address_json IS NULL OR left(address_json, 1) = '{')
-      AND len(items) > 0
-      -- coalesce inside: list_bool_and, like bool_and, skips NULLs (an item without a field).
-      AND list_bool_and(list_transform(items, lambda e: coalesce(
-        left(e.product_id, 1) = '"' AND e.product_id <> '""'
-        AND e.quantity >= 1 AND e.quantity = floor(e.quantity) AND e.quantity < 9.2e18
-        AND e.unit_price >= 0, false))),
+      AND {{ rules.items_valid('items_json') }},
       false) AS is_valid
   FROM fields
 ),
@@ -79,7 +66,7 @@ typed AS (
 SELECT
   {{ param('batch_id') }}, order_id, customer_id, order_timestamp, total_amount,
   CASE WHEN payment_status_json IS NOT NULL THEN CAST(payment_status_json AS VARCHAR)[2:-2] END,
-  items_json, len(items),
+  items_json, json_array_length(items_json),
   street, city, state, zipcode, country,
   source_file, line_number, {{ current_ts() }}
 FROM typed

@@ -41,15 +41,7 @@ fields AS (
     CASE WHEN left(p.order_timestamp, 1) = '"' THEN CASE WHEN contains(p.order_timestamp, '\') THEN p.order_timestamp ->> '$' ELSE p.order_timestamp[2:-2] END END AS ts_text,
     -- Numbers are read from their JSON text (VARCHAR), never as JSON values: DuckDB would turn the JSON string
     -- "12" into the number 12.
-    CAST(COALESCE(TRY_CAST(CAST(p.total_amount AS VARCHAR) AS DECIMAL(18, 9)), TRY_CAST(CAST(p.total_amount AS VARCHAR) AS DECIMAL(38, 9))) AS DECIMAL(38, 9)) AS total_amount,
-    CASE WHEN left(p.items, 1) = '[' THEN
-      list_transform(json_transform(p.items, '[{"product_id":"JSON","quantity":"JSON","unit_price":"JSON"}]'),
-        lambda e: {
-          'product_id': CAST(e.product_id AS VARCHAR),
-          'quantity': TRY_CAST(CAST(e.quantity AS VARCHAR) AS DOUBLE),
-          'unit_price': CAST(COALESCE(TRY_CAST(CAST(e.unit_price AS VARCHAR) AS DECIMAL(18, 9)), TRY_CAST(CAST(e.unit_price AS VARCHAR) AS DECIMAL(38, 9))) AS DECIMAL(38, 9))
-        })
-    END AS items
+    CAST(COALESCE(TRY_CAST(CAST(p.total_amount AS VARCHAR) AS DECIMAL(18, 9)), TRY_CAST(CAST(p.total_amount AS VARCHAR) AS DECIMAL(38, 9))) AS DECIMAL(38, 9)) AS total_amount
   FROM parsed AS p
 ),
 checked AS (
@@ -64,12 +56,16 @@ checked AS (
       AND (payment_status_json IS NULL OR payment_status_json = '"completed"'
         OR payment_status_json = '"pending"' OR payment_status_json = '"failed"')
       AND (address_json IS NULL OR left(address_json, 1) = '{')
-      AND len(items) > 0
+      AND (regexp_full_match(items_json, '\[\{"product_id":"[^"\\]+","quantity":[1-9][0-9]{0,17},"unit_price":(0|[1-9][0-9]{0,19})(\.[0-9]+)?\}(,\{"product_id":"[^"\\]+","quantity":[1-9][0-9]{0,17},"unit_price":(0|[1-9][0-9]{0,19})(\.[0-9]+)?\})*\]')
+    OR (left(items_json, 1) = '[' AND coalesce(list_bool_and(list_transform(
+      json_transform(items_json, '[{"product_id":"JSON","quantity":"JSON","unit_price":"JSON"}]'),
       -- coalesce inside: list_bool_and, like bool_and, skips NULLs (an item without a field).
-      AND list_bool_and(list_transform(items, lambda e: coalesce(
-        left(e.product_id, 1) = '"' AND e.product_id <> '""'
-        AND e.quantity >= 1 AND e.quantity = floor(e.quantity) AND e.quantity < 9.2e18
-        AND e.unit_price >= 0, false))),
+      lambda e: coalesce(
+        left(CAST(e.product_id AS VARCHAR), 1) = '"' AND CAST(e.product_id AS VARCHAR) <> '""'
+        AND TRY_CAST(CAST(e.quantity AS VARCHAR) AS DOUBLE) >= 1
+        AND TRY_CAST(CAST(e.quantity AS VARCHAR) AS DOUBLE) = floor(TRY_CAST(CAST(e.quantity AS VARCHAR) AS DOUBLE))
+        AND TRY_CAST(CAST(e.quantity AS VARCHAR) AS DOUBLE) < 9.2e18
+        AND CAST(COALESCE(TRY_CAST(CAST(e.unit_price AS VARCHAR) AS DECIMAL(18, 9)), TRY_CAST(CAST(e.unit_price AS VARCHAR) AS DECIMAL(38, 9))) AS DECIMAL(38, 9)) >= 0, false))), false))),
       false) AS is_valid
   FROM fields
 ),
@@ -87,7 +83,7 @@ typed AS (
 SELECT
   $batch_id, order_id, customer_id, order_timestamp, total_amount,
   CASE WHEN payment_status_json IS NOT NULL THEN CAST(payment_status_json AS VARCHAR)[2:-2] END,
-  items_json, len(items),
+  items_json, json_array_length(items_json),
   street, city, state, zipcode, country,
   source_file, line_number, CAST(current_timestamp AS TIMESTAMP)
 FROM typed
