@@ -56,11 +56,12 @@ CAST(COALESCE(TRY_CAST({{ text }} AS DECIMAL(18, 9)), TRY_CAST({{ text }} AS DEC
   and every item is an object with a non-empty string product_id, an integer quantity >= 1 and a number
   unit_price >= 0. The common shape (upstream's) is accepted by one regular expression, which only matches
   items that pass every rule; anything else (other key order, extra keys, 2.0, exponents, escapes) is checked
-  item by item. OR only evaluates its right side for the rows the left side did not accept.
+  item by item. A CASE, not an OR: DuckDB evaluates both sides of an OR for every row of a projection, and only
+  the branches a row takes of a CASE.
 #}
 {% macro items_valid(items_json) -%}
-(regexp_full_match({{ items_json }}, '\[\{"product_id":"[^"\\]+","quantity":[1-9][0-9]{0,17},"unit_price":(0|[1-9][0-9]{0,19})(\.[0-9]+)?\}(,\{"product_id":"[^"\\]+","quantity":[1-9][0-9]{0,17},"unit_price":(0|[1-9][0-9]{0,19})(\.[0-9]+)?\})*\]')
-    OR (left({{ items_json }}, 1) = '[' AND coalesce(list_bool_and(list_transform(
+(CASE WHEN regexp_full_match({{ items_json }}, '\[\{"product_id":"[^"\\]+","quantity":[1-9][0-9]{0,17},"unit_price":(0|[1-9][0-9]{0,19})(\.[0-9]+)?\}(,\{"product_id":"[^"\\]+","quantity":[1-9][0-9]{0,17},"unit_price":(0|[1-9][0-9]{0,19})(\.[0-9]+)?\})*\]') THEN true
+    ELSE left({{ items_json }}, 1) = '[' AND coalesce(list_bool_and(list_transform(
       json_transform({{ items_json }}, '[{"product_id":"JSON","quantity":"JSON","unit_price":"JSON"}]'),
       -- coalesce inside: list_bool_and, like bool_and, skips NULLs (an item without a field).
       lambda e: coalesce(
@@ -68,5 +69,6 @@ CAST(COALESCE(TRY_CAST({{ text }} AS DECIMAL(18, 9)), TRY_CAST({{ text }} AS DEC
         AND TRY_CAST(CAST(e.quantity AS VARCHAR) AS DOUBLE) >= 1
         AND TRY_CAST(CAST(e.quantity AS VARCHAR) AS DOUBLE) = floor(TRY_CAST(CAST(e.quantity AS VARCHAR) AS DOUBLE))
         AND TRY_CAST(CAST(e.quantity AS VARCHAR) AS DOUBLE) < 9.2e18
-        AND {{ decimal_of_text('CAST(e.unit_price AS VARCHAR)') }} >= 0, false))), false)))
+        AND {{ decimal_of_text('CAST(e.unit_price AS VARCHAR)') }} >= 0, false))), false)
+  END)
 {%- endmacro %}

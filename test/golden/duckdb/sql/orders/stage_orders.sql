@@ -56,8 +56,8 @@ checked AS (
       AND (payment_status_json IS NULL OR payment_status_json = '"completed"'
         OR payment_status_json = '"pending"' OR payment_status_json = '"failed"')
       AND (address_json IS NULL OR left(address_json, 1) = '{')
-      AND (regexp_full_match(items_json, '\[\{"product_id":"[^"\\]+","quantity":[1-9][0-9]{0,17},"unit_price":(0|[1-9][0-9]{0,19})(\.[0-9]+)?\}(,\{"product_id":"[^"\\]+","quantity":[1-9][0-9]{0,17},"unit_price":(0|[1-9][0-9]{0,19})(\.[0-9]+)?\})*\]')
-    OR (left(items_json, 1) = '[' AND coalesce(list_bool_and(list_transform(
+      AND (CASE WHEN regexp_full_match(items_json, '\[\{"product_id":"[^"\\]+","quantity":[1-9][0-9]{0,17},"unit_price":(0|[1-9][0-9]{0,19})(\.[0-9]+)?\}(,\{"product_id":"[^"\\]+","quantity":[1-9][0-9]{0,17},"unit_price":(0|[1-9][0-9]{0,19})(\.[0-9]+)?\})*\]') THEN true
+    ELSE left(items_json, 1) = '[' AND coalesce(list_bool_and(list_transform(
       json_transform(items_json, '[{"product_id":"JSON","quantity":"JSON","unit_price":"JSON"}]'),
       -- coalesce inside: list_bool_and, like bool_and, skips NULLs (an item without a field).
       lambda e: coalesce(
@@ -65,7 +65,8 @@ checked AS (
         AND TRY_CAST(CAST(e.quantity AS VARCHAR) AS DOUBLE) >= 1
         AND TRY_CAST(CAST(e.quantity AS VARCHAR) AS DOUBLE) = floor(TRY_CAST(CAST(e.quantity AS VARCHAR) AS DOUBLE))
         AND TRY_CAST(CAST(e.quantity AS VARCHAR) AS DOUBLE) < 9.2e18
-        AND CAST(COALESCE(TRY_CAST(CAST(e.unit_price AS VARCHAR) AS DECIMAL(18, 9)), TRY_CAST(CAST(e.unit_price AS VARCHAR) AS DECIMAL(38, 9))) AS DECIMAL(38, 9)) >= 0, false))), false))),
+        AND CAST(COALESCE(TRY_CAST(CAST(e.unit_price AS VARCHAR) AS DECIMAL(18, 9)), TRY_CAST(CAST(e.unit_price AS VARCHAR) AS DECIMAL(38, 9))) AS DECIMAL(38, 9)) >= 0, false))), false)
+  END),
       false) AS is_valid
   FROM fields
 ),
