@@ -230,6 +230,14 @@ export interface MetadataStore {
   listTaskInstances(runId: string): Promise<TaskInstance[]>;
   /** A run and the states of its tasks in one round trip (the scheduler's hot path); undefined when unknown. */
   loadRun(runId: string): Promise<{ run: DagRun; tasks: TaskStateRow[] } | undefined>;
+  /**
+   * A run with the states of only these tasks, and how many of its other tasks are not finished: what the
+   * scheduler reads after a few tries of a wide run settled. Undefined when the run is unknown.
+   */
+  loadRunTasks(
+    runId: string,
+    taskIds: readonly string[],
+  ): Promise<{ run: DagRun; tasks: TaskStateRow[]; unfinishedOthers: number } | undefined>;
   /** Every running run with the states of its tasks, in one round trip (the scheduler's full pass). */
   loadRunningRuns(limit?: number): Promise<{ run: DagRun; tasks: TaskStateRow[] }[]>;
   getTaskInstance(runId: string, taskId: string): Promise<TaskInstance | undefined>;

@@ -75,7 +75,11 @@ export class Scheduler {
     Pick<SchedulerOptions, 'runFilter' | 'isLocalProcessAlive'>;
   readonly #backfills: BackfillDriver | undefined;
   readonly #events: SchedulerEvents;
-  readonly #dirtyRuns = new Set<string>();
+  /**
+   * Runs to evaluate on the next pass: with the tasks whose tries settled (only their neighbourhood is read),
+   * or null for the whole run.
+   */
+  readonly #dirtyRuns = new Map<string, Set<string> | null>();
   readonly #dirtyPools = new Set<string>();
   /** Earliest `next_attempt_at` seen per run (retry delays, sensor pokes). */
   readonly #dueAt = new Map<string, number>();
@@ -125,8 +129,8 @@ export class Scheduler {
     await this.prepare();
     this.#stopped = false;
     this.#unsubscribe = this.#o.executor.onSettled((event) => {
-      this.#dirtyRuns.add(event.runId);
-      const spec = this.#o.dags.get(event.runId.slice(0, event.runId.lastIndexOf('__')));
+      this.#markDirty(event.runId, event.taskId);
+      const spec = this.#o.dags.get(dagIdOf(event.runId));
       const pool = spec ? specIndex(spec).get(event.taskId)?.pool : undefined;
       if (pool) this.#dirtyPools.add(pool);
       this.#wake();
@@ -150,6 +154,13 @@ export class Scheduler {
   notify(): void {
     this.#nextFullPassAt = 0;
     this.#wake();
+  }
+
+  #markDirty(runId: string, settledTaskId?: string): void {
+    const current = this.#dirtyRuns.get(runId);
+    if (settledTaskId === undefined || current === null) this.#dirtyRuns.set(runId, null);
+    else if (current) current.add(settledTaskId);
+    else this.#dirtyRuns.set(runId, new Set([settledTaskId]));
   }
 
   #wake(): void {
@@ -214,7 +225,7 @@ export class Scheduler {
         },
         now,
       );
-      for (const runId of touched) this.#dirtyRuns.add(runId);
+      for (const runId of touched) this.#markDirty(runId);
       await this.#redispatchLost(now);
     }
 
@@ -223,10 +234,9 @@ export class Scheduler {
       runsChanged = await this.#createDueRuns(now);
     }
     if (this.#o.admitQueuedRuns && (full || runsChanged))
-      for (const r of await this.#admitRuns(now)) this.#dirtyRuns.add(r.runId);
+      for (const r of await this.#admitRuns(now)) this.#markDirty(r.runId);
     // Backfills after the live runs of this pass, so they never take a slot a live run needs.
-    if (this.#backfills && full)
-      for (const r of await this.#backfills.tick(now)) this.#dirtyRuns.add(r.runId);
+    if (this.#backfills && full) for (const r of await this.#backfills.tick(now)) this.#markDirty(r.runId);
 
     // Runs to evaluate: all running ones on a full pass, else those an event or a due time touched.
     let loaded: LoadedRun[];
@@ -236,14 +246,15 @@ export class Scheduler {
       if (this.#o.runFilter) loaded = loaded.filter((l) => this.#o.runFilter!(l.run.runId));
       this.#dirtyRuns.clear();
     } else {
-      for (const [runId, at] of this.#dueAt) if (at <= nowMs) this.#dirtyRuns.add(runId);
-      const ids = [...this.#dirtyRuns];
+      for (const [runId, at] of this.#dueAt) if (at <= nowMs) this.#markDirty(runId);
+      const dirty = [...this.#dirtyRuns];
       this.#dirtyRuns.clear();
       loaded = [];
-      for (const id of ids) {
+      for (const [id, settled] of dirty) {
         if (this.#o.runFilter && !this.#o.runFilter(id)) continue;
-        // One round trip for the run and its task states: the hot path after a try settles.
-        const l = await store.loadRun(id);
+        // One round trip for the run and its task states (only around the settled tries when that is
+        // less): the hot path after a try settles.
+        const l = settled ? await this.#loadAround(id, settled) : await store.loadRun(id);
         if (l?.run.state === 'running') loaded.push(l);
       }
     }
@@ -348,6 +359,31 @@ export class Scheduler {
   }
 
   /**
+   * Read a run around the tasks whose tries settled: them, their downstream tasks and those tasks' other
+   * upstream tasks. The whole run when that is most of it, or when nothing else in it is unfinished (its
+   * outcome is decided over every task).
+   */
+  async #loadAround(runId: string, settled: ReadonlySet<string>): Promise<LoadedRun | undefined> {
+    const { store } = this.#o;
+    const spec = this.#o.dags.get(dagIdOf(runId));
+    if (!spec) return store.loadRun(runId);
+    const index = specIndex(spec);
+    const evaluate = new Set<string>();
+    const read = new Set<string>(settled);
+    for (const id of settled)
+      for (const down of index.get(id)?.downstream ?? []) {
+        evaluate.add(down);
+        read.add(down);
+        for (const up of index.get(down)?.upstream ?? []) read.add(up);
+      }
+    if (read.size * 2 >= spec.tasks.length) return store.loadRun(runId);
+    const l = await store.loadRunTasks(runId, [...read]);
+    if (l?.run.state !== 'running') return undefined;
+    if (l.unfinishedOthers === 0) return store.loadRun(runId);
+    return { run: l.run, tasks: l.tasks, partial: { evaluate } };
+  }
+
+  /**
    * Evaluate runs, then write every decision and queue into free pool slots in one store call (one commit),
    * dispatch what was queued, and finish the runs that are done. Returns true when a run finished.
    */
@@ -379,7 +415,7 @@ export class Scheduler {
     for (const plan of plans) {
       if (!plan.changes.every((c) => took.has(`${c.runId}\u0000${c.taskId}`))) {
         // Someone else (another scheduler) moved some of them: look again on the next pass.
-        this.#dirtyRuns.add(plan.run.runId);
+        this.#markDirty(plan.run.runId);
         continue;
       }
       if (plan.outcome === 'running') continue;
@@ -395,7 +431,7 @@ export class Scheduler {
   }
 
   /** Decide a running run's task transitions (trigger rules, due retries and pokes) and its outcome. */
-  #plan({ run, tasks: instances }: LoadedRun, now: Date): RunPlan | undefined {
+  #plan({ run, tasks: instances, partial }: LoadedRun, now: Date): RunPlan | undefined {
     const spec = this.#o.dags.get(run.dagId);
     if (!spec) return undefined;
     const index = specIndex(spec);
@@ -411,6 +447,8 @@ export class Scheduler {
       if (!ti) continue;
       const state = states.get(task.id)!;
       if (state === 'none') {
+        // A partial read holds every upstream state only of the tasks it was made for.
+        if (partial && !partial.evaluate.has(task.id)) continue;
         const upstream = task.upstream.filter((u) => byTask.has(u)).map((u) => states.get(u)!);
         const decision = evaluateTriggerRule(task.triggerRule, upstream);
         if (decision === 'wait') continue;
@@ -441,11 +479,15 @@ export class Scheduler {
       }
     }
 
-    if (due === Number.POSITIVE_INFINITY) this.#dueAt.delete(run.runId);
+    // A partial read knows only some tasks' due times: it may bring the run's due time forward, not drop it.
+    if (partial) {
+      if (due < (this.#dueAt.get(run.runId) ?? Number.POSITIVE_INFINITY)) this.#dueAt.set(run.runId, due);
+    } else if (due === Number.POSITIVE_INFINITY) this.#dueAt.delete(run.runId);
     else this.#dueAt.set(run.runId, due);
 
+    // A partial read is only made while other tasks are unfinished: the run goes on.
     let outcome: RunPlan['outcome'] = 'running';
-    if ([...states.values()].every(isFinished))
+    if (!partial && [...states.values()].every(isFinished))
       outcome = evaluateRunState({ tasks: spec.tasks.filter((t) => byTask.has(t.id)) }, states);
     return { run, changes, pools, outcome };
   }
@@ -481,8 +523,18 @@ export class Scheduler {
   }
 }
 
-/** A loaded run: the run and its task states. */
-type LoadedRun = { readonly run: DagRun; readonly tasks: readonly TaskStateRow[] };
+/** A loaded run: the run and its task states (all of them, or a `partial` read around settled tries). */
+type LoadedRun = {
+  readonly run: DagRun;
+  readonly tasks: readonly TaskStateRow[];
+  /** Set when only some tasks were read: trigger rules are evaluated only for `evaluate`. */
+  readonly partial?: { readonly evaluate: ReadonlySet<string> };
+};
+
+/** The DAG id of a run id (`<dag_id>__<interval start>`). */
+function dagIdOf(runId: string): string {
+  return runId.slice(0, runId.lastIndexOf('__'));
+}
 
 interface RunPlan {
   readonly run: DagRun;

@@ -249,7 +249,8 @@ async function execute(
     const nonRetryable = hasCode(error, 'E_NON_RETRYABLE');
     return failure(task, error, nonRetryable, started, now);
   } finally {
-    stopTimer.abort();
+    // A plain reason: the default one is a DOMException, whose stack capture shows in a worker's profile.
+    stopTimer.abort('try ended');
     outer.removeEventListener('abort', onOuterAbort);
     if (warehouse) {
       await warehouse.close().catch((error: unknown) =>

@@ -9,7 +9,7 @@ import type { JsonValue } from '../../../core/dag/dag-definition.ts';
 import type { DagSpec } from '../../../core/dag/dag-spec.ts';
 import { runIdFor } from '../../../core/ids.ts';
 import type { RunState } from '../../../core/run-state.ts';
-import { isFinished, SLOT_STATES, type TaskState } from '../../../core/task-state.ts';
+import { FINISHED_STATES, isFinished, SLOT_STATES, type TaskState } from '../../../core/task-state.ts';
 import type { BackfillStore } from '../../../ports/backfill-store.ts';
 import type { FileLedger } from '../../../ports/file-ledger.ts';
 import type {
@@ -348,6 +348,24 @@ export class KyselyMetadataStore implements MetadataStore {
       select r.*, ${TASK_STATES_JSON} as tasks from dag_runs r where r.run_id = ${runId}`.execute(this.db);
     const row = result.rows[0];
     return row ? toLoadedRun(row) : undefined;
+  }
+
+  async loadRunTasks(
+    runId: string,
+    taskIds: readonly string[],
+  ): Promise<{ run: DagRun; tasks: TaskStateRow[]; unfinishedOthers: number } | undefined> {
+    const ids = [...taskIds];
+    const result = await sql<Record<string, unknown>>`
+      select r.*,
+             (select coalesce(json_agg(json_build_array(t.task_id, t.state, t.try_number, t.pool,
+                                                        t.next_attempt_at) order by t.priority), '[]'::json)
+                from task_instances t where t.run_id = r.run_id and t.task_id = any(${ids}::text[])) as tasks,
+             (select count(*) from task_instances o
+               where o.run_id = r.run_id and o.task_id <> all(${ids}::text[])
+                 and o.state not in (${sql.join([...FINISHED_STATES])})) as unfinished_others
+        from dag_runs r where r.run_id = ${runId}`.execute(this.db);
+    const row = result.rows[0];
+    return row ? { ...toLoadedRun(row), unfinishedOthers: Number(row.unfinished_others) } : undefined;
   }
 
   async loadRunningRuns(limit = 10_000): Promise<{ run: DagRun; tasks: TaskStateRow[] }[]> {
