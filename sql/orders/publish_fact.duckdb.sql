@@ -4,16 +4,22 @@
 -- Params:   batch_id (string).
 -- Strategy: script, run atomically: every line of the batch's orders is deleted, then the batch's lines are
 --           inserted; so a re-sent order replaces all of its lines (lines that vanished are gone) and a retry
---           or re-run writes the same rows again. An order a later batch has published already is left alone
---           (run ids sort by interval), so reprocessing an old interval never brings back an older version. Money stays DECIMAL(38,9): unit_price is cast from the JSON
---           number's text, line_total = quantity * unit_price exactly.
+--           or re-run writes the same rows again. An order a later batch published from another file is left
+--           alone (run ids sort by interval), so reprocessing an old interval never brings back an older
+--           version; the same file reprocessed (a backfill after a dimension changed) is published again. Money
+--           stays DECIMAL(38,9): unit_price is cast from the JSON number's text, line_total = quantity *
+--           unit_price exactly.
 {% import 'sql/orders/_rules.duckdb.sql' as rules %}
 DELETE FROM {{ ref('fact_orders') }}
 WHERE order_id IN (
   SELECT order_id FROM {{ ref('staging_orders') }}
   WHERE batch_id = {{ param('batch_id') }}
     AND order_id NOT IN (
-      SELECT n.order_id FROM {{ ref('fact_orders') }} AS n WHERE n.batch_id > {{ param('batch_id') }}
+      SELECT n.order_id
+      FROM {{ ref('fact_orders') }} AS n
+      JOIN {{ ref('staging_orders') }} AS mine
+        ON mine.batch_id = {{ param('batch_id') }} AND mine.order_id = n.order_id
+      WHERE n.batch_id > {{ param('batch_id') }} AND n.source_file <> mine.source_file
     )
 );
 
@@ -36,7 +42,11 @@ WITH lines AS (
   FROM {{ ref('staging_orders') }} AS o
   WHERE o.batch_id = {{ param('batch_id') }}
     AND o.order_id NOT IN (
-      SELECT n.order_id FROM {{ ref('fact_orders') }} AS n WHERE n.batch_id > {{ param('batch_id') }}
+      SELECT n.order_id
+      FROM {{ ref('fact_orders') }} AS n
+      JOIN {{ ref('staging_orders') }} AS mine
+        ON mine.batch_id = {{ param('batch_id') }} AND mine.order_id = n.order_id
+      WHERE n.batch_id > {{ param('batch_id') }} AND n.source_file <> mine.source_file
     )
 ),
 customers AS (

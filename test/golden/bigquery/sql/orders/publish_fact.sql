@@ -4,14 +4,20 @@
 -- Params:   batch_id (string).
 -- Strategy: script, run in one transaction: every line of the batch's orders is deleted, then the batch's lines
 --           are inserted; so a re-sent order replaces all of its lines (lines that vanished are gone) and a
---           retry or re-run writes the same rows again. An order a later batch has published already is left
---           alone (run ids sort by interval), so reprocessing an old interval never brings back an older version. Money stays NUMERIC: line_total = quantity * unit_price.
+--           retry or re-run writes the same rows again. An order a later batch published from another file is
+--           left alone (run ids sort by interval), so reprocessing an old interval never brings back an older
+--           version; the same file reprocessed (a backfill after a dimension changed) is published again. Money
+--           stays NUMERIC: line_total = quantity * unit_price.
 DELETE FROM `my-project.ecommerce_data.fact_orders`
 WHERE order_id IN (
   SELECT order_id FROM `my-project.ecommerce_data.staging_orders`
   WHERE batch_id = @batch_id
     AND order_id NOT IN (
-      SELECT n.order_id FROM `my-project.ecommerce_data.fact_orders` AS n WHERE n.batch_id > @batch_id
+      SELECT n.order_id
+      FROM `my-project.ecommerce_data.fact_orders` AS n
+      JOIN `my-project.ecommerce_data.staging_orders` AS mine
+        ON mine.batch_id = @batch_id AND mine.order_id = n.order_id
+      WHERE n.batch_id > @batch_id AND n.source_file <> mine.source_file
     )
 );
 
@@ -29,7 +35,11 @@ WITH lines AS (
   FROM `my-project.ecommerce_data.staging_orders` AS o, UNNEST(JSON_QUERY_ARRAY(o.items, '$')) AS it WITH OFFSET AS i
   WHERE o.batch_id = @batch_id
     AND o.order_id NOT IN (
-      SELECT n.order_id FROM `my-project.ecommerce_data.fact_orders` AS n WHERE n.batch_id > @batch_id
+      SELECT n.order_id
+      FROM `my-project.ecommerce_data.fact_orders` AS n
+      JOIN `my-project.ecommerce_data.staging_orders` AS mine
+        ON mine.batch_id = @batch_id AND mine.order_id = n.order_id
+      WHERE n.batch_id > @batch_id AND n.source_file <> mine.source_file
     )
 ),
 customers AS (

@@ -4,15 +4,21 @@
 -- Params:   batch_id (string).
 -- Strategy: script, run atomically: every line of the batch's orders is deleted, then the batch's lines are
 --           inserted; so a re-sent order replaces all of its lines (lines that vanished are gone) and a retry
---           or re-run writes the same rows again. An order a later batch has published already is left alone
---           (run ids sort by interval), so reprocessing an old interval never brings back an older version. Money stays DECIMAL(38,9): unit_price is cast from the JSON
---           number's text, line_total = quantity * unit_price exactly.
+--           or re-run writes the same rows again. An order a later batch published from another file is left
+--           alone (run ids sort by interval), so reprocessing an old interval never brings back an older
+--           version; the same file reprocessed (a backfill after a dimension changed) is published again. Money
+--           stays DECIMAL(38,9): unit_price is cast from the JSON number's text, line_total = quantity *
+--           unit_price exactly.
 DELETE FROM "ecommerce_data"."fact_orders"
 WHERE order_id IN (
   SELECT order_id FROM "ecommerce_data"."staging_orders"
   WHERE batch_id = $batch_id
     AND order_id NOT IN (
-      SELECT n.order_id FROM "ecommerce_data"."fact_orders" AS n WHERE n.batch_id > $batch_id
+      SELECT n.order_id
+      FROM "ecommerce_data"."fact_orders" AS n
+      JOIN "ecommerce_data"."staging_orders" AS mine
+        ON mine.batch_id = $batch_id AND mine.order_id = n.order_id
+      WHERE n.batch_id > $batch_id AND n.source_file <> mine.source_file
     )
 );
 
@@ -35,7 +41,11 @@ WITH lines AS (
   FROM "ecommerce_data"."staging_orders" AS o
   WHERE o.batch_id = $batch_id
     AND o.order_id NOT IN (
-      SELECT n.order_id FROM "ecommerce_data"."fact_orders" AS n WHERE n.batch_id > $batch_id
+      SELECT n.order_id
+      FROM "ecommerce_data"."fact_orders" AS n
+      JOIN "ecommerce_data"."staging_orders" AS mine
+        ON mine.batch_id = $batch_id AND mine.order_id = n.order_id
+      WHERE n.batch_id > $batch_id AND n.source_file <> mine.source_file
     )
 ),
 customers AS (
