@@ -105,13 +105,44 @@ async function runTry(options: TaskRunnerOptions, dispatch: TaskDispatch, outer:
     outcome = await execute(options, started, task, log, outer, dispatch);
   }
   await log.flush();
-  const written = await store.finishTry(key, outcome, clock.now());
+  const written = await finishTryPersistently(options, key, outcome);
   if (!written)
     logger.warn('try lost its lease before finishing; its outcome was discarded', {
       dispatchId: dispatch.dispatchId,
       outcome: outcome.state,
     });
 }
+
+/**
+ * Write the try's outcome, retrying while the metadata DB is unreachable (a Postgres restart or failover):
+ * the work is done, and giving up would leave the try `running` under a live worker that no zombie sweep
+ * would ever reap. Returns false only when the try was fenced (it lost its lease).
+ */
+async function finishTryPersistently(
+  options: TaskRunnerOptions,
+  key: { runId: string; taskId: string; tryNumber: number },
+  outcome: TryOutcome,
+): Promise<boolean> {
+  const { store, clock, logger } = options;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await store.finishTry(key, outcome, clock.now());
+    } catch (error) {
+      if (attempt >= FINISH_ATTEMPTS) throw error;
+      const delayMs = Math.min(250 * 2 ** (attempt - 1), 5_000);
+      logger.warn('cannot record the outcome of a try yet; retrying', {
+        ...key,
+        attempt,
+        delayMs,
+        error: (error as Error).message,
+      });
+      await clock.sleep(delayMs);
+    }
+  }
+}
+
+/** About two minutes of retries (250 ms doubling to 5 s) before the error surfaces. */
+const FINISH_ATTEMPTS = 30;
 
 const ancestorCache = new WeakMap<
   DagSpec,

@@ -14,12 +14,9 @@ import { ensurePostgresRunning, ensureRedisRunning, restartPostgres, restartRedi
 import { scenarioSeed, Tally } from './tally.ts';
 
 const SCENARIO = 'Redis and PostgreSQL restarts mid-run';
-const PG_CRASH_BUG =
-  'src/adapters/metadata/open-metadata-store.ts: the pg Pool has no error listener, so a PostgreSQL restart ' +
-  'crashes the scheduler and every worker (unhandled "terminating connection due to administrator command")';
 
 const tally = new Tally(SCENARIO);
-const bugTally = new Tally('PostgreSQL restart without a supervisor', { knownBug: PG_CRASH_BUG });
+const unsupervised = new Tally('PostgreSQL restart without a supervisor');
 let stack: PipelineStack | undefined;
 
 afterEach(async () => {
@@ -30,7 +27,7 @@ afterEach(async () => {
 });
 afterAll(() => {
   tally.flush();
-  bugTally.flush();
+  unsupervised.flush();
 });
 
 interface TryRow extends Record<string, unknown> {
@@ -113,17 +110,16 @@ describe('faults: service restarts', () => {
     expect(tally.violations(before)).toEqual([]);
   });
 
-  // KNOWN BUG (see PG_CRASH_BUG): every sluice process dies on the pool's unhandled 'error' event when PostgreSQL
-  // restarts, so the run stalls until something restarts them. Remove `.fails` once the pool handles the error.
-  it.fails('restarts PostgreSQL mid-run: the scheduler and the workers survive it (known bug: they crash)', async () => {
+  // Was a bug: every sluice process died on the pg pool's unhandled 'error' event when PostgreSQL restarted.
+  it('restarts PostgreSQL mid-run: the scheduler and the workers survive it without a supervisor', async () => {
     await restartTrials({
       service: 'postgres',
       trials: 1,
       supervise: false,
-      tally: bugTally,
+      tally: unsupervised,
       name: 'PostgreSQL restart, unsupervised',
     });
-    expect(bugTally.violations()).toEqual([]);
+    expect(unsupervised.violations()).toEqual([]);
   });
 
   it('restarts PostgreSQL mid-run with a supervisor restarting what crashed: runs complete, invariants hold', async () => {

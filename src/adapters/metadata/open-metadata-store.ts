@@ -24,6 +24,11 @@ export interface OpenMetadataStoreOptions {
   readonly migrate?: boolean;
   /** Max Postgres connections (default 10). */
   readonly poolSize?: number;
+  /**
+   * Told when an idle Postgres connection breaks (server restart, network cut). The pool replaces the
+   * connection on next use; without a listener Node would crash the process. Default: one line on stderr.
+   */
+  readonly onConnectionError?: (error: Error) => void;
 }
 
 /**
@@ -70,6 +75,16 @@ async function openPostgres(url: string, options: OpenMetadataStoreOptions): Pro
     max: options.poolSize ?? 10,
     ...(schema !== 'public' ? { options: `-c search_path=${schema}` } : {}),
   });
+  // An idle client's error (e.g. "terminating connection due to administrator command" while Postgres
+  // restarts) is emitted on the pool; the pool has already dropped that client, so noting it is enough.
+  pool.on(
+    'error',
+    options.onConnectionError ??
+      ((error) =>
+        process.stderr.write(
+          `sluice: metadata database connection lost (${error.message}); reconnecting on next use\n`,
+        )),
+  );
   try {
     const c = await pool.connect();
     c.release();
