@@ -84,7 +84,9 @@ async function runTry(options: TaskRunnerOptions, dispatch: TaskDispatch, outer:
   // ctx.upstream() is synchronous, so the results it may read come with the claim (no extra round trip):
   // those of the task's ancestors only, none for a task without upstream.
   const resultsOf = spec && task ? ancestorsOf(spec, task.id) : [];
-  const started = await store.startTry(key, workerId, clock.now(), { resultsOf });
+  const started = await persistently(options, 'claim a try', key, () =>
+    store.startTry(key, workerId, clock.now(), { resultsOf }),
+  );
   if (!started) {
     logger.debug('dispatch already handled or superseded', { dispatchId: dispatch.dispatchId });
     return;
@@ -105,7 +107,9 @@ async function runTry(options: TaskRunnerOptions, dispatch: TaskDispatch, outer:
     outcome = await execute(options, started, task, log, outer, dispatch);
   }
   await log.flush();
-  const written = await finishTryPersistently(options, key, outcome);
+  const written = await persistently(options, 'record the outcome of a try', key, () =>
+    store.finishTry(key, outcome, clock.now()),
+  );
   if (!written)
     logger.warn('try lost its lease before finishing; its outcome was discarded', {
       dispatchId: dispatch.dispatchId,
@@ -114,23 +118,25 @@ async function runTry(options: TaskRunnerOptions, dispatch: TaskDispatch, outer:
 }
 
 /**
- * Write the try's outcome, retrying while the metadata DB is unreachable (a Postgres restart or failover):
- * the work is done, and giving up would leave the try `running` under a live worker that no zombie sweep
- * would ever reap. Returns false only when the try was fenced (it lost its lease).
+ * Run a metadata write that must not be lost to a short database outage (a Postgres restart or failover),
+ * retrying with backoff. Claiming: a job that failed on the claim would leave the try queued with its
+ * BullMQ job already spent. Finishing: the work is done, and giving up would leave the try `running` under
+ * a live worker that no zombie sweep reaps. A fenced try is not an error: the write returns false/undefined.
  */
-async function finishTryPersistently(
+async function persistently<T>(
   options: TaskRunnerOptions,
+  what: string,
   key: { runId: string; taskId: string; tryNumber: number },
-  outcome: TryOutcome,
-): Promise<boolean> {
-  const { store, clock, logger } = options;
+  write: () => Promise<T>,
+): Promise<T> {
+  const { clock, logger } = options;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await store.finishTry(key, outcome, clock.now());
+      return await write();
     } catch (error) {
-      if (attempt >= FINISH_ATTEMPTS) throw error;
+      if (attempt >= WRITE_ATTEMPTS) throw error;
       const delayMs = Math.min(250 * 2 ** (attempt - 1), 5_000);
-      logger.warn('cannot record the outcome of a try yet; retrying', {
+      logger.warn(`cannot ${what} yet; retrying`, {
         ...key,
         attempt,
         delayMs,
@@ -142,7 +148,7 @@ async function finishTryPersistently(
 }
 
 /** About two minutes of retries (250 ms doubling to 5 s) before the error surfaces. */
-const FINISH_ATTEMPTS = 30;
+const WRITE_ATTEMPTS = 30;
 
 const ancestorCache = new WeakMap<
   DagSpec,
