@@ -106,7 +106,11 @@ reasons AS (
       WHEN v_order_id = '' THEN {'code': 'invalid_field_value', 'detail': 'order_id'}
       WHEN v_customer_id = '' THEN {'code': 'invalid_field_value', 'detail': 'customer_id'}
       WHEN NOT regexp_full_match(v_order_timestamp, '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?')
-        OR CAST(TRY_CAST(v_order_timestamp AS TIMESTAMPTZ) AS TIMESTAMP) IS NULL
+        OR CASE
+  WHEN v_order_timestamp[-1:] = 'Z' OR v_order_timestamp[-6:-6] = '+' OR v_order_timestamp[-6:-6] = '-'
+    THEN CAST(TRY_CAST(v_order_timestamp AS TIMESTAMPTZ) AS TIMESTAMP)
+  ELSE TRY_CAST(v_order_timestamp AS TIMESTAMP)
+END IS NULL
         THEN {'code': 'invalid_field_value', 'detail': 'order_timestamp'}
       WHEN NOT coalesce(v_total_amount >= 0, false) THEN {'code': 'invalid_field_value', 'detail': 'total_amount'}
       WHEN coalesce(t_payment_status, 'NULL') <> 'NULL'

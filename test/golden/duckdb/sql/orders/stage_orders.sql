@@ -74,7 +74,11 @@ typed AS (
   SELECT
     *,
     -- NULL for a line that is not valid, or whose date does not exist (2025-02-30).
-    CASE WHEN is_valid THEN CAST(TRY_CAST(ts_text AS TIMESTAMPTZ) AS TIMESTAMP) END AS order_timestamp,
+    CASE WHEN is_valid THEN CASE
+  WHEN ts_text[-1:] = 'Z' OR ts_text[-6:-6] = '+' OR ts_text[-6:-6] = '-'
+    THEN CAST(TRY_CAST(ts_text AS TIMESTAMPTZ) AS TIMESTAMP)
+  ELSE TRY_CAST(ts_text AS TIMESTAMP)
+END END AS order_timestamp,
     -- Spread into street, city, state, zipcode, country (one parse; NULLs without an address).
     unnest(CASE WHEN is_valid AND address_json IS NOT NULL THEN json_transform(address_json,
       '{"street":"VARCHAR","city":"VARCHAR","state":"VARCHAR","zipcode":"VARCHAR","country":"VARCHAR"}')
