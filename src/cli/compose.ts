@@ -150,6 +150,8 @@ export async function openEngineRuntime(config: SluiceConfig, logger: Logger): P
         logger,
         resources,
         concurrency: config.executor.concurrency,
+        heartbeatIntervalMs: config.engine.heartbeatIntervalMs,
+        zombieThresholdMs: config.engine.zombieThresholdMs,
       }),
       async close() {
         await resources.close();
@@ -208,6 +210,7 @@ export async function composeTaskRunner(
     logger,
     workerId,
     kind: 'bullmq',
+    intervalMs: config.engine.heartbeatIntervalMs,
   });
   const runner = createTaskRunner({
     store: rt.store,

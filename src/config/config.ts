@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { formatDuration, parseDuration } from '../core/duration.ts';
 import { ConfigError } from '../core/errors/config-error.ts';
 
 /** Every environment key Sluice reads, with its meaning. docker-compose files are tested against this list. */
@@ -16,7 +17,17 @@ export const ENV_KEYS = {
   SLUICE_STORAGE: 'local | gcs (default local)',
   SLUICE_EXECUTOR: 'local | bullmq (default local)',
   SLUICE_METADATA_URL: 'postgres://... for Postgres (default: PGlite in $SLUICE_HOME/meta)',
-  SLUICE_CONCURRENCY: 'tasks run at once by this process (local executor or worker; default 4)',
+  SLUICE_CONCURRENCY:
+    'tries run at once: by this process with the local executor; per queue (= pool) by each `sluice worker` ' +
+    'with bullmq, so a worker on default,warehouse runs up to twice this (default 4)',
+  SLUICE_HEARTBEAT_INTERVAL:
+    'how often a worker (or the standalone process) records in the metadata DB that it is alive, e.g. 5s (default 5s)',
+  SLUICE_ZOMBIE_THRESHOLD:
+    'a worker silent this long is dead and its running tries are retried, e.g. 60s ' +
+    '(default 60s; at least 3x SLUICE_HEARTBEAT_INTERVAL)',
+  SLUICE_DAG_RELOAD_INTERVAL:
+    'how often the scheduler and workers look for changed files in dags/, e.g. 30s; 0 = only at start and ' +
+    'on SIGHUP (default 30s)',
   SLUICE_DUCKDB_MEMORY_LIMIT: 'DuckDB memory_limit, e.g. 4GB (default: DuckDB default)',
   SLUICE_DUCKDB_THREADS: 'DuckDB threads (default: number of cores)',
   SLUICE_WEB_HOST: 'address the web server binds (default 127.0.0.1)',
@@ -34,6 +45,9 @@ export const ENV_KEYS = {
 } as const;
 
 export type EnvKey = keyof typeof ENV_KEYS;
+
+/** The zombie threshold must cover at least this many heartbeat intervals. */
+export const ZOMBIE_HEARTBEATS = 3;
 
 const schema = z
   .object({
@@ -71,6 +85,11 @@ const schema = z
       pgliteDir: z.string().min(1),
     }),
     redis: z.object({ url: z.string().min(1), prefix: z.string().min(1) }),
+    engine: z.object({
+      heartbeatIntervalMs: z.number().int().min(100, 'at least 100ms'),
+      zombieThresholdMs: z.number().int().positive(),
+      dagReloadIntervalMs: z.number().int().min(0),
+    }),
     web: z.object({
       host: z.string().min(1),
       port: z.number().int().min(0).max(65535),
@@ -83,6 +102,17 @@ const schema = z
         code: 'custom',
         path: ['warehouse', 'bigquery', 'project'],
         message: 'GCP_PROJECT is required with SLUICE_WAREHOUSE=bigquery',
+      });
+    }
+    // A worker that misses a heartbeat or two (a long GC, a slow metadata DB) is not dead yet.
+    if (c.engine.zombieThresholdMs < ZOMBIE_HEARTBEATS * c.engine.heartbeatIntervalMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['engine', 'zombieThresholdMs'],
+        message:
+          `the zombie threshold (${formatDuration(c.engine.zombieThresholdMs)}) must be at least ${ZOMBIE_HEARTBEATS}x ` +
+          `the heartbeat interval (${formatDuration(c.engine.heartbeatIntervalMs)}); raise SLUICE_ZOMBIE_THRESHOLD ` +
+          'or lower SLUICE_HEARTBEAT_INTERVAL',
       });
     }
     if (c.storage.kind === 'gcs' && !c.storage.gcsBucket) {
@@ -145,6 +175,7 @@ export function compileConfig(input: {
     metadata: { pgliteDir: join(home, 'meta') },
     redis: { url: 'redis://127.0.0.1:6379', prefix: 'sluice' },
     web: { host: '127.0.0.1', port: 8080 },
+    engine: { heartbeatIntervalMs: 5_000, zombieThresholdMs: 60_000, dagReloadIntervalMs: 30_000 },
   };
 
   const fromEnv: ConfigOverrides = {
@@ -171,6 +202,11 @@ export function compileConfig(input: {
     metadata: { url: env.SLUICE_METADATA_URL },
     redis: { url: env.REDIS_URL, prefix: env.SLUICE_QUEUE_PREFIX },
     web: { host: env.SLUICE_WEB_HOST, port: envInt(env, 'SLUICE_WEB_PORT'), token: env.SLUICE_WEB_TOKEN },
+    engine: {
+      heartbeatIntervalMs: envDuration(env, 'SLUICE_HEARTBEAT_INTERVAL'),
+      zombieThresholdMs: envDuration(env, 'SLUICE_ZOMBIE_THRESHOLD'),
+      dagReloadIntervalMs: envDuration(env, 'SLUICE_DAG_RELOAD_INTERVAL'),
+    },
   };
 
   const merged = [input.fileOverrides, fromEnv, input.flags].reduce<Record<string, unknown>>(
@@ -209,6 +245,18 @@ function envInt(env: Readonly<Record<string, string | undefined>>, key: EnvKey):
   return n;
 }
 
+function envDuration(env: Readonly<Record<string, string | undefined>>, key: EnvKey): number | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    return parseDuration(raw);
+  } catch {
+    throw new ConfigError(
+      `invalid configuration: ${key}=${JSON.stringify(raw)} is not a duration; use e.g. 60s, 2m or 500ms`,
+    );
+  }
+}
+
 function hintFor(key: string): string {
   const envByPath: Record<string, EnvKey> = {
     'warehouse.kind': 'SLUICE_WAREHOUSE',
@@ -218,6 +266,9 @@ function hintFor(key: string): string {
     'web.token': 'SLUICE_WEB_TOKEN',
     'web.port': 'SLUICE_WEB_PORT',
     dataset: 'BQ_DATASET',
+    'engine.heartbeatIntervalMs': 'SLUICE_HEARTBEAT_INTERVAL',
+    'engine.zombieThresholdMs': 'SLUICE_ZOMBIE_THRESHOLD',
+    'engine.dagReloadIntervalMs': 'SLUICE_DAG_RELOAD_INTERVAL',
   };
   const envKey = envByPath[key];
   return envKey ? ` (set by ${envKey}, a CLI flag or sluice.config.ts)` : '';

@@ -26,7 +26,10 @@ export interface LocalEngineOptions {
   readonly scheduler?: Omit<SchedulerOptions, 'store' | 'executor' | 'dags' | 'clock' | 'logger'>;
   readonly events?: SchedulerEvents;
   readonly workerId?: string;
+  /** How often this process records that it is alive (default 5 s). */
   readonly heartbeatIntervalMs?: number;
+  /** Worker silence after which its tries are zombies (default 60 s; `scheduler` may override it). */
+  readonly zombieThresholdMs?: number;
 }
 
 export interface LocalEngine {
@@ -63,6 +66,7 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
   });
   const scheduler = new Scheduler(
     {
+      ...(options.zombieThresholdMs ? { zombieThresholdMs: options.zombieThresholdMs } : {}),
       ...options.scheduler,
       store: options.store,
       executor,
