@@ -10,6 +10,7 @@
  * interval (which catches changes made by other processes).
  */
 
+import { hostname } from 'node:os';
 import type { DagSpec, TaskSpec } from '../core/dag/dag-spec.ts';
 import { dueIntervals, nextDueAt } from '../core/data-interval.ts';
 import { dispatchIdFor } from '../core/ids.ts';
@@ -60,6 +61,11 @@ export interface SchedulerOptions {
    * scheduler creates scheduled runs; false: none).
    */
   readonly backfills?: BackfillDriver | false;
+  /**
+   * Record this scheduler in the metadata DB (a worker record of kind `scheduler`) and heartbeat from its
+   * loop, so a loop that hangs stops heartbeating (`sluice scheduler --health`).
+   */
+  readonly heartbeat?: { readonly schedulerId: string; readonly intervalMs: number };
 }
 
 export interface SchedulerEvents {
@@ -71,8 +77,10 @@ export interface SchedulerEvents {
 
 /** Scheduler loop. `start()` runs it in the background; `tick()` runs one pass (tests). */
 export class Scheduler {
-  readonly #o: Required<Omit<SchedulerOptions, 'runFilter' | 'isLocalProcessAlive' | 'backfills'>> &
-    Pick<SchedulerOptions, 'runFilter' | 'isLocalProcessAlive'>;
+  readonly #o: Required<
+    Omit<SchedulerOptions, 'runFilter' | 'isLocalProcessAlive' | 'backfills' | 'heartbeat'>
+  > &
+    Pick<SchedulerOptions, 'runFilter' | 'isLocalProcessAlive' | 'heartbeat'>;
   readonly #backfills: BackfillDriver | undefined;
   readonly #events: SchedulerEvents;
   /**
@@ -95,6 +103,7 @@ export class Scheduler {
   #nextScheduleAt = 0;
   #requeueAll = true;
   #passes = 0;
+  #nextHeartbeatAt = 0;
 
   constructor(options: SchedulerOptions, events: SchedulerEvents = {}) {
     this.#o = {
@@ -127,6 +136,21 @@ export class Scheduler {
   async start(): Promise<void> {
     if (!this.#stopped) return;
     await this.prepare();
+    const hb = this.#o.heartbeat;
+    if (hb) {
+      const now = this.#o.clock.now();
+      await this.#o.store.registerWorker(
+        {
+          workerId: hb.schedulerId,
+          kind: 'scheduler',
+          hostname: hostname(),
+          pid: process.pid,
+          startedAt: now,
+        },
+        now,
+      );
+      this.#nextHeartbeatAt = now.getTime() + hb.intervalMs;
+    }
     this.#stopped = false;
     this.#unsubscribe = this.#o.executor.onSettled((event) => {
       this.#markDirty(event.runId, event.taskId);
@@ -176,6 +200,11 @@ export class Scheduler {
     this.#wake();
     await this.#loop;
     await Promise.allSettled([...this.#dispatching]);
+    const hb = this.#o.heartbeat;
+    if (hb)
+      await this.#o.store.stopWorker(hb.schedulerId, this.#o.clock.now()).catch((error: unknown) => {
+        this.#o.logger.warn('cannot record the scheduler as stopped', { error: (error as Error).message });
+      });
   }
 
   async #run(): Promise<void> {
@@ -211,6 +240,12 @@ export class Scheduler {
     const nowMs = now.getTime();
     const full = nowMs >= this.#nextFullPassAt;
     if (full) this.#nextFullPassAt = nowMs + this.#o.pollIntervalMs;
+
+    const hb = this.#o.heartbeat;
+    if (hb && !this.#stopped && nowMs >= this.#nextHeartbeatAt) {
+      this.#nextHeartbeatAt = nowMs + hb.intervalMs;
+      await store.heartbeat(hb.schedulerId, now);
+    }
 
     if (nowMs >= this.#nextZombieSweepAt) {
       this.#nextZombieSweepAt = nowMs + this.#o.zombieSweepIntervalMs;
@@ -280,6 +315,7 @@ export class Scheduler {
     if (this.#o.createScheduledRuns) next = Math.min(next, this.#nextScheduleAt);
     for (const at of this.#dueAt.values()) next = Math.min(next, at);
     next = Math.min(next, this.#nextZombieSweepAt);
+    if (hb) next = Math.min(next, this.#nextHeartbeatAt);
     return Math.max(next, nowMs);
   }
 
