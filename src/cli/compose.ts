@@ -13,7 +13,8 @@ import type { Logger } from '../ports/logger.ts';
 import type { MetadataStore } from '../ports/metadata-store.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import type { Dialect } from '../ports/warehouse.ts';
-import { type LoadedDags, loadDags } from '../runtime/dag-loader.ts';
+import { startDagReloads } from '../runtime/dag-reload-loop.ts';
+import { loadReloadableDags, type ReloadableDags } from '../runtime/dag-reloader.ts';
 import { createJobLoader, type JobSource } from '../runtime/job-loader.ts';
 import type { LocalEngineOptions } from '../runtime/local-engine.ts';
 import { createOperations, type Operations } from '../runtime/operations.ts';
@@ -112,7 +113,8 @@ export async function ensureDefaultPools(config: SluiceConfig, store: MetadataSt
 export interface EngineRuntime {
   readonly config: SluiceConfig;
   readonly store: MetadataStore;
-  readonly dags: LoadedDags;
+  /** Reloadable: long-running commands follow edits of dags/ (`startDagReloads`). */
+  readonly dags: ReloadableDags;
   readonly jobs: JobSource;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -132,7 +134,7 @@ export async function openEngineRuntime(config: SluiceConfig, logger: Logger): P
   const resources = tryResources(config);
   try {
     await ensureDefaultPools(config, store);
-    const dags = await loadDags(config.projectDir);
+    const dags = await loadReloadableDags(config.projectDir, logger);
     const jobs = createJobLoader(config.projectDir);
     return {
       config,
@@ -200,7 +202,13 @@ export async function connectOperations(config: SluiceConfig): Promise<CliOperat
 export async function composeTaskRunner(
   config: SluiceConfig,
   logger: Logger,
-): Promise<{ handler: TaskHandler; workerId: string; close(): Promise<void> }> {
+): Promise<{
+  handler: TaskHandler;
+  workerId: string;
+  /** Re-read dags/ now (SIGHUP); it is also re-read every `engine.dagReloadIntervalMs`. */
+  reloadDags(): Promise<void>;
+  close(): Promise<void>;
+}> {
   const rt = await openEngineRuntime(config, logger);
   for (const error of rt.dags.errors) logger.error(error);
   const workerId = newWorkerId();
@@ -221,10 +229,21 @@ export async function composeTaskRunner(
     workerId,
     resources: rt.resources,
   });
+  // New tasks of an edited DAG must be runnable here too, not only known to the scheduler.
+  const reloads = startDagReloads({
+    dags: rt.dags,
+    intervalMs: config.engine.dagReloadIntervalMs,
+    clock: rt.clock,
+    logger,
+  });
   return {
     handler: runner.handle,
     workerId,
+    async reloadDags() {
+      await reloads.reloadNow();
+    },
     async close() {
+      await reloads.stop();
       await heartbeat.stop();
       await rt.close();
     },

@@ -5,6 +5,9 @@
  * a heartbeat in the metadata DB from its loop; `sluice scheduler --health` is the container health check.
  */
 import type { Command } from 'commander';
+import type { Logger } from '../../ports/logger.ts';
+import type { Scheduler } from '../../runtime/scheduler.ts';
+import type { EngineRuntime } from '../compose.ts';
 import { untilSignal } from './standalone.ts';
 
 /** Register `sluice scheduler`. */
@@ -34,13 +37,14 @@ async function runScheduler(flags: { shutdownTimeout: string }): Promise<void> {
   const rt = await openEngineRuntime(config, logger);
   for (const error of rt.dags.errors) process.stderr.write(`sluice: ${error}\n`);
   const heartbeat = { schedulerId: newWorkerId(), intervalMs: config.engine.heartbeatIntervalMs };
+  let scheduler: Scheduler;
   let stop: () => Promise<void>;
   if (config.executor.kind === 'bullmq') {
     const { bullmqSettingsFrom } = await import('../../adapters/executor/bullmq/bullmq-config.ts');
     const { openBullmqExecutor } = await import('../../adapters/executor/bullmq/bullmq-executor.ts');
-    const { Scheduler } = await import('../../runtime/scheduler.ts');
+    const { Scheduler: SchedulerClass } = await import('../../runtime/scheduler.ts');
     const executor = await openBullmqExecutor(bullmqSettingsFrom(config), { logger, clock: rt.clock });
-    const scheduler = new Scheduler({
+    scheduler = new SchedulerClass({
       store: rt.store,
       executor,
       dags: rt.dags,
@@ -58,14 +62,47 @@ async function runScheduler(flags: { shutdownTimeout: string }): Promise<void> {
     const { createLocalEngine } = await import('../../runtime/local-engine.ts');
     const engine = createLocalEngine({ ...rt.engineOptions(), scheduler: { heartbeat } });
     await engine.start();
+    scheduler = engine.scheduler;
     stop = () => engine.stop(Number(flags.shutdownTimeout));
   }
+  const reloads = await followDagEdits(rt, scheduler, logger);
   process.stdout.write(
     `sluice scheduler: ${rt.dags.list().length} DAGs, executor ${config.executor.kind}, metadata ${rt.store.kind}\n`,
   );
   await untilSignal();
+  await reloads.stop();
   await stop();
   await rt.close();
+}
+
+/**
+ * Re-read dags/ every SLUICE_DAG_RELOAD_INTERVAL and on SIGHUP; after a change, record the new specs and
+ * pools and wake the scheduler.
+ */
+export async function followDagEdits(
+  rt: EngineRuntime,
+  scheduler: Scheduler,
+  logger: Logger,
+): Promise<{ stop(): Promise<void> }> {
+  const { startDagReloads } = await import('../../runtime/dag-reload-loop.ts');
+  const reloads = startDagReloads({
+    dags: rt.dags,
+    intervalMs: rt.config.engine.dagReloadIntervalMs,
+    clock: rt.clock,
+    logger,
+    onChange: async () => {
+      await scheduler.prepare();
+      scheduler.notify();
+    },
+  });
+  const onHangup = () => void reloads.reloadNow();
+  process.on('SIGHUP', onHangup);
+  return {
+    async stop() {
+      process.off('SIGHUP', onHangup);
+      await reloads.stop();
+    },
+  };
 }
 
 /** One line on stdout; 0 when this host's scheduler heartbeated within 3 heartbeat intervals, else 1. */

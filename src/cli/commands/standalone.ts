@@ -41,6 +41,8 @@ export function register(program: Command): void {
 
       const engine = createLocalEngine(rt.engineOptions());
       await engine.start();
+      const { followDagEdits } = await import('./scheduler.ts');
+      const reloads = await followDagEdits(rt, engine.scheduler, logger);
       const web = await startWebServer({
         operations: createOperations({
           store: rt.store,
@@ -79,6 +81,7 @@ export function register(program: Command): void {
       await untilSignal();
       process.stdout.write('sluice standalone: stopping\n');
       await web.close();
+      await reloads.stop();
       await engine.stop(Number(flags.shutdownTimeout));
       await rt.close();
     });

@@ -2,7 +2,8 @@
  * `sluice worker`: a process of a distributed deployment that takes task tries from the BullMQ queues of
  * its pools and runs them with the engine's task runner. Composition: config -> metadata store -> task
  * runner -> BullMQ worker. SIGTERM/SIGINT: stop taking tries, let running ones finish within the shutdown
- * timeout, then abort (hand back) the rest. `sluice worker --health` is the container health check.
+ * timeout, then abort (hand back) the rest. SIGHUP (and every SLUICE_DAG_RELOAD_INTERVAL): re-read dags/.
+ * `sluice worker --health` is the container health check.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,10 +78,13 @@ async function runWorker(flags: WorkerFlags): Promise<void> {
       `${config.executor.concurrency} at once per queue)\n`,
   );
 
+  const onHangup = () => void runner.reloadDags();
+  process.on('SIGHUP', onHangup);
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
+  process.off('SIGHUP', onHangup);
   process.stdout.write(
     `sluice worker: ${signal}; no new tries, ${worker.activeCount} running may finish within ${shutdownMs} ms\n`,
   );
