@@ -68,7 +68,7 @@ export async function runCheck(ctx: JobContext<unknown>, spec: CheckSpec): Promi
       : 'warn';
   const status: CheckStatus = rowsFailed === 0 ? 'pass' : severity === 'error' ? 'fail' : 'warn';
   const checkId = `${ctx.runId}__${ctx.taskId}__${spec.name}`;
-  await ctx.warehouse.execute(sql('quality/daily/_record_result'), {
+  await ctx.warehouse.execute(sql('quality/_record_result'), {
     params: {
       check_id: checkId,
       check_name: spec.name,

@@ -129,7 +129,7 @@ export async function runOrderCheck(
   const sample = rows.map((r) => r.sample_key ?? '(null)');
   const { status, severity } = judge(settings, rowsFailed, rowsChecked);
   const details = describe(settings, { rowsFailed, rowsChecked });
-  await ctx.warehouse.execute(ctx.sql('quality/orders/_record_result'), {
+  await ctx.warehouse.execute(ctx.sql('quality/_record_result'), {
     params: {
       check_id: `${ctx.runId}__${ctx.taskId}__${name}`,
       check_name: name,
