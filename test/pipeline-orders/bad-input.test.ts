@@ -168,9 +168,8 @@ describe('bad-input corpus through the order pipeline', () => {
     expect(mismatches).toEqual([]);
   });
 
-  // Known gap: the DuckDB loader replaces bytes that are not UTF-8 with '?', which makes such a line valid JSON;
-  // the fix belongs in loadLines (keep U+FFFD, which validation treats as invalid_json). Flips when fixed.
-  it.fails('quarantines the lines holding bytes that are not UTF-8 as invalid_json', () => {
+  // The DuckDB loader marks bytes that are not UTF-8 with U+FFFD, which validation treats as invalid_json.
+  it('quarantines the lines holding bytes that are not UTF-8 as invalid_json', () => {
     const o = objects.find((x) => x.object === NON_UTF8)!;
     for (const line of o.lines) expect(actual.get(`${o.object}:${line.line}`)).toEqual(expected(line));
   });

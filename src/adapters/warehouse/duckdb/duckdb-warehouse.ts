@@ -348,7 +348,10 @@ FROM (
 JOIN ${filesTable} ON f.uri = n.filename
 WHERE ${NOT_BLANK.replace(/raw_line/g, 'n.raw_line')}`;
     // Rejected lines are missing from the scan (they take no ordinal); a kept line's physical number is its
-    // position plus the rejected lines before it, i.e. those with (line - rank) < position.
+    // position plus the rejected lines before it, i.e. those with (line - rank) < position. DuckDB's reject
+    // log shows bytes that are not UTF-8 as '?': such a line gets U+FFFD there instead (any genuine '?' on
+    // it too, which the log cannot tell apart), the standard mark of undecodable bytes, so validation can
+    // see that the line was not text.
     const robust = [
       `CREATE OR REPLACE TEMP TABLE sluice_scan AS
 SELECT filename, raw_line, ordinality - min(ordinality) OVER (PARTITION BY filename) + 1 AS k
@@ -356,7 +359,10 @@ FROM read_csv($files, ${read}, ignore_errors = true, store_rejects = true, rejec
       `CREATE OR REPLACE TEMP TABLE sluice_rejected AS
 SELECT filename, line, raw_line, row_number() OVER (PARTITION BY filename ORDER BY line) AS rnk
 FROM (
-  SELECT s.file_path AS filename, j.line AS line, ltrim(first(j.csv_line), chr(10) || chr(13)) AS raw_line
+  SELECT s.file_path AS filename, j.line AS line,
+    CASE WHEN bool_or(j.error_type = 'INVALID ENCODING')
+      THEN replace(ltrim(first(j.csv_line), chr(10) || chr(13)), '?', chr(65533))
+      ELSE ltrim(first(j.csv_line), chr(10) || chr(13)) END AS raw_line
   FROM sluice_rj AS j JOIN sluice_rs AS s USING (scan_id, file_id)
   GROUP BY 1, 2
 )`,
