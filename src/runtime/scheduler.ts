@@ -5,7 +5,9 @@
  * runs the same beside a local executor or in front of BullMQ workers on other machines.
  *
  * It is event-driven: an executor `onSettled` event (or `notify()`) wakes it at once and it re-evaluates just
- * the runs that changed, so the hop from an upstream's success to its downstream's start is a few queries.
+ * the runs that changed, reading only around the settled tries, and writes its decisions and the queueing in
+ * one call: the hop from an upstream's success to its downstream's start is two round trips to the metadata
+ * DB and one commit (docs/adr/0019-scheduler-step-in-one-statement.md).
  * Otherwise it sleeps on the injected clock until the next schedule boundary, retry or poke, or the poll
  * interval (which catches changes made by other processes).
  */
@@ -244,7 +246,10 @@ export class Scheduler {
     const hb = this.#o.heartbeat;
     if (hb && !this.#stopped && nowMs >= this.#nextHeartbeatAt) {
       this.#nextHeartbeatAt = nowMs + hb.intervalMs;
-      await store.heartbeat(hb.schedulerId, now);
+      // A failed heartbeat must not stop scheduling; if the database is gone, the rest of the pass fails too.
+      await store.heartbeat(hb.schedulerId, now).catch((error: unknown) => {
+        this.#o.logger.warn('scheduler heartbeat failed', { error: (error as Error).message });
+      });
     }
 
     if (nowMs >= this.#nextZombieSweepAt) {
@@ -276,10 +281,11 @@ export class Scheduler {
     // Runs to evaluate: all running ones on a full pass, else those an event or a due time touched.
     let loaded: LoadedRun[];
     if (full) {
-      // One round trip for every running run and its task states.
+      // One round trip for every running run and its task states. Cleared first: a try that settles while
+      // the read is under way stays dirty for the next pass.
+      this.#dirtyRuns.clear();
       loaded = await store.loadRunningRuns(10_000);
       if (this.#o.runFilter) loaded = loaded.filter((l) => this.#o.runFilter!(l.run.runId));
-      this.#dirtyRuns.clear();
     } else {
       for (const [runId, at] of this.#dueAt) if (at <= nowMs) this.#markDirty(runId);
       const dirty = [...this.#dirtyRuns];
