@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { skipFile } from '../../src/cli/commands/files.ts';
+import { skipFile } from '../../src/runtime/skip-file.ts';
 import { FakeClock } from '../engine/fake-clock.ts';
 import { openPipeline, type Pipeline, runIdOf } from './harness.ts';
 import {

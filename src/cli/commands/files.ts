@@ -5,8 +5,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors/usage-error.ts';
-import type { FileLedger, FileState, LedgerEntry } from '../../ports/file-ledger.ts';
-import type { ObjectStore } from '../../ports/object-store.ts';
+import type { FileState, LedgerEntry } from '../../ports/file-ledger.ts';
 
 const STATES: readonly FileState[] = ['landed', 'claimed', 'loaded', 'archived', 'rejected', 'ignored'];
 
@@ -28,7 +27,7 @@ export function register(program: Command): void {
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 1)
         throw new UsageError(`--limit ${flags.limit}: give a whole number >= 1`);
-      await withLedger(async ({ ledger }) => {
+      await withLedger(async (ledger) => {
         const entries = await ledger.list({
           ...(flags.state ? { state: flags.state as FileState } : {}),
           ...(flags.entity ? { entity: flags.entity } : {}),
@@ -45,8 +44,8 @@ export function register(program: Command): void {
     .option('--json', 'print the ledger entry as JSON')
     .action(async (object: string, flags: { reason: string; json?: boolean }) => {
       if (flags.reason.trim() === '') throw new UsageError('--reason must say why the file is skipped');
-      await withLedger(async ({ ledger, objects }) => {
-        const entry = await skipFile({ ledger, objects }, object, flags.reason.trim());
+      await withLedger(async (ledger) => {
+        const entry = await ledger.skip(object, flags.reason.trim());
         process.stdout.write(
           flags.json
             ? `${JSON.stringify(entry, null, 2)}\n`
@@ -54,28 +53,6 @@ export function register(program: Command): void {
         );
       });
     });
-}
-
-/** Where a skipped object goes: `landing/<entity>/x` -> `rejected/<entity>/x`. */
-export function rejectedLocation(object: string): string {
-  return `rejected/${object.startsWith('landing/') ? object.slice('landing/'.length) : object}`;
-}
-
-/**
- * Take `object` out of the batch holding it: mark it rejected in the ledger (claims and re-runs no longer
- * see it), then move it to `rejected/`. Safe to repeat after a crash between the two steps.
- *
- * @example await skipFile({ ledger, objects }, 'landing/orders/bad.jsonl', 'truncated upstream export')
- */
-export async function skipFile(
-  deps: { ledger: FileLedger; objects: ObjectStore },
-  object: string,
-  reason: string,
-): Promise<LedgerEntry> {
-  const destination = rejectedLocation(object);
-  const entry = await deps.ledger.reject(object, reason, destination);
-  if (await deps.objects.exists(object)) await deps.objects.move(object, destination);
-  return entry;
 }
 
 function formatEntries(entries: readonly LedgerEntry[]): string {
@@ -106,26 +83,51 @@ function formatEntries(entries: readonly LedgerEntry[]): string {
     .join('\n')}\n`;
 }
 
-/** Open the ledger and the bucket for one command. The embedded metadata DB admits one process. */
-async function withLedger(
-  fn: (deps: { ledger: FileLedger; objects: ObjectStore }) => Promise<void>,
-): Promise<void> {
+/** What `sluice files` does, on the stores or through a running server. */
+interface LedgerCommands {
+  list(filter: { state?: FileState; entity?: string; limit: number }): Promise<LedgerEntry[]>;
+  skip(object: string, reason: string): Promise<LedgerEntry>;
+}
+
+/**
+ * Run one command on the ledger: through the server's API when a server holds this SLUICE_HOME (embedded
+ * stores admit one process), else on the metadata DB and the bucket directly.
+ */
+async function withLedger(fn: (ledger: LedgerCommands) => Promise<void>): Promise<void> {
   const { cliConfig } = await import('../compose.ts');
   const config = await cliConfig();
-  if (!config.metadata.url) {
-    const { findLiveServer } = await import('../../web/server-file.ts');
-    const server = await findLiveServer(config.home, config.web.token);
-    if (server)
-      throw new UsageError(
-        `a Sluice server (pid ${server.pid}, ${server.url}) holds the embedded metadata DB of ${config.home}; stop it for \`sluice files\`, or use Postgres (SLUICE_METADATA_URL)`,
-      );
+  const { findLiveServer } = await import('../../web/server-file.ts');
+  const server = await findLiveServer(config.home, config.web.token);
+  if (server) {
+    const { HttpJsonClient } = await import('../../web/http-json-client.ts');
+    const http = new HttpJsonClient(`${server.url}/api`, config.web.token);
+    const parse = (e: LedgerEntry): LedgerEntry => ({
+      ...e,
+      landedAt: new Date(e.landedAt),
+      updatedAt: new Date(e.updatedAt),
+    });
+    await fn({
+      list: async (filter) => {
+        const q = new URLSearchParams({ limit: String(filter.limit) });
+        if (filter.state) q.set('state', filter.state);
+        if (filter.entity) q.set('entity', filter.entity);
+        return (await http.call<{ files: LedgerEntry[] }>('GET', `/files?${q}`)).files.map(parse);
+      },
+      skip: async (object, reason) =>
+        parse((await http.call<{ file: LedgerEntry }>('POST', '/files/skip', { object, reason })).file),
+    });
+    return;
   }
   const { openMetadataStore } = await import('../../adapters/metadata/open-metadata-store.ts');
   const { openObjectStore } = await import('../../adapters/object-store/open-object-store.ts');
+  const { skipFile } = await import('../../runtime/skip-file.ts');
   const store = await openMetadataStore(config);
   const objects = await openObjectStore(config);
   try {
-    await fn({ ledger: store.ledger, objects });
+    await fn({
+      list: (filter) => store.ledger.list(filter),
+      skip: (object, reason) => skipFile({ ledger: store.ledger, objects }, object, reason),
+    });
   } finally {
     await objects.close();
     await store.close();

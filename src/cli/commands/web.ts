@@ -38,6 +38,8 @@ export function register(program: Command): void {
         dashboard: {
           store: rt.store,
           openWarehouse: () => openWarehouse(config),
+          openObjectStore: async () =>
+            (await import('../../adapters/object-store/open-object-store.ts')).openObjectStore(config),
           executor: { kind: config.executor.kind },
           config,
           clock: rt.clock,

@@ -13,6 +13,7 @@ export interface HttpErrorBody {
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   E_VALIDATION: 400,
   E_USAGE: 400,
+  E_BAD_OBJECT_NAME: 400,
   E_UNAUTHORIZED: 401,
   E_FORBIDDEN: 403,
   E_NOT_FOUND: 404,

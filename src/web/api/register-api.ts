@@ -7,6 +7,7 @@ import type { DashboardContext } from '../dashboard/dashboard-context.ts';
 import { backfillsRoutes } from './backfills-routes.ts';
 import { businessMetricsRoutes } from './business-metrics-routes.ts';
 import { dagsRoutes } from './dags-routes.ts';
+import { filesRoutes } from './files-routes.ts';
 import { routeNotFound } from './http-errors.ts';
 import { qualityRoutes } from './quality-routes.ts';
 import { reportsRoutes } from './reports-routes.ts';
@@ -21,4 +22,5 @@ export const registerApi: FastifyPluginAsyncZod<{ ctx: DashboardContext }> = asy
   await app.register(businessMetricsRoutes, { ctx });
   await app.register(reportsRoutes, { ctx });
   await app.register(backfillsRoutes, { ctx });
+  await app.register(filesRoutes, { ctx });
 };

@@ -8,6 +8,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { Executor } from '../../ports/executor.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { DagRun, MetadataStore } from '../../ports/metadata-store.ts';
+import type { ObjectStore } from '../../ports/object-store.ts';
 import type { Warehouse } from '../../ports/warehouse.ts';
 import type { QueueBoardSource } from '../queues/queue-board-source.ts';
 
@@ -24,6 +25,8 @@ export interface DashboardDeps {
   readonly store: MetadataStore;
   /** Opens a warehouse session; the dashboard closes it after each request. */
   readonly openWarehouse: () => Promise<Warehouse>;
+  /** Opens the bucket for `POST /api/files/skip` (closed after the request); without it that route answers 501. */
+  readonly openObjectStore?: () => Promise<ObjectStore>;
   /** The executor in use: its kind picks bull-board or the note page; `inFlight` feeds /metrics when local. */
   readonly executor: Pick<Executor, 'kind'> & Partial<Pick<Executor, 'inFlight'>>;
   readonly config: SluiceConfig;

@@ -43,6 +43,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'metrics', description: 'Business metrics for the charts' },
         { name: 'reports', description: 'Daily reports and CSV downloads' },
         { name: 'backfills', description: 'Backfills: dry-run preview, create, progress, cancel' },
+        { name: 'files', description: 'The file ledger, and skipping a poisoned file' },
         { name: 'system', description: 'Health, Prometheus metrics, this description' },
         { name: 'auth', description: 'Login form and session' },
         { name: 'pages', description: 'HTML pages of the dashboard' },
