@@ -280,6 +280,11 @@ export class Scheduler {
 
     // Runs to evaluate: all running ones on a full pass, else those an event or a due time touched.
     let loaded: LoadedRun[];
+    // Pools whose slots freed with the tries being evaluated: taken together with the runs, so a slot a
+    // try freed during this pass is queued into only once its own run was evaluated (its next task then
+    // competes for the slot, and an earlier interval keeps it).
+    const pools = new Set(this.#dirtyPools);
+    this.#dirtyPools.clear();
     if (full) {
       // One round trip for every running run and its task states. Cleared first: a try that settles while
       // the read is under way stays dirty for the next pass.
@@ -300,8 +305,8 @@ export class Scheduler {
       }
     }
     // On a full pass, also the pools whose scheduled tasks wait for a slot freed elsewhere.
-    if (full) for (const pool of await store.poolsWithScheduled()) this.#dirtyPools.add(pool);
-    let finishedAny = await this.#evaluate(loaded, now);
+    if (full) for (const pool of await store.poolsWithScheduled()) pools.add(pool);
+    let finishedAny = await this.#evaluate(loaded, pools, now);
     if (finishedAny) {
       // A finished run frees a maxActiveRuns slot: create, admit and evaluate the next ones right away.
       if (this.#o.createScheduledRuns) await this.#createDueRuns(now);
@@ -313,7 +318,7 @@ export class Scheduler {
         const l = await store.loadRun(run.runId);
         if (l?.run.state === 'running') more.push(l);
       }
-      finishedAny = await this.#evaluate(more, now);
+      finishedAny = await this.#evaluate(more, new Set(), now);
       if (finishedAny) this.#nextFullPassAt = 0;
     }
 
@@ -426,10 +431,11 @@ export class Scheduler {
   }
 
   /**
-   * Evaluate runs, then write every decision and queue into free pool slots in one store call (one commit),
-   * dispatch what was queued, and finish the runs that are done. Returns true when a run finished.
+   * Evaluate runs, then write every decision and queue into free slots (of the `freed` pools and of the
+   * pools of newly scheduled tasks) in one store call (one commit), dispatch what was queued, and finish the
+   * runs that are done. Returns true when a run finished.
    */
-  async #evaluate(runs: readonly LoadedRun[], now: Date): Promise<boolean> {
+  async #evaluate(runs: readonly LoadedRun[], freed: ReadonlySet<string>, now: Date): Promise<boolean> {
     const { store, clock } = this.#o;
     const plans: RunPlan[] = [];
     for (const l of runs) {
@@ -437,13 +443,12 @@ export class Scheduler {
       if (plan) plans.push(plan);
     }
     const changes = plans.flatMap((p) => p.changes);
-    for (const plan of plans) for (const pool of plan.pools) this.#dirtyPools.add(pool);
-    const pools = [...this.#dirtyPools];
-    this.#dirtyPools.clear();
+    const pools = new Set(freed);
+    for (const plan of plans) for (const pool of plan.pools) pools.add(pool);
     let applied: TaskTransition[] = [];
-    if (changes.length > 0 || pools.length > 0) {
+    if (changes.length > 0 || pools.size > 0) {
       // The time of queueing, not of the pass start: queued_at tells the lost-dispatch sweep how long it waited.
-      const result = await store.transitionAndQueue(changes, pools, clock.now());
+      const result = await store.transitionAndQueue(changes, [...pools], clock.now());
       applied = result.applied;
       // Hand over first (the hop from an upstream's end to its downstream's start is the latency that
       // counts), without waiting for the executor's acknowledgements: the next pass overlaps with them.
@@ -453,6 +458,15 @@ export class Scheduler {
       }
     }
     const took = new Set(applied.map((c) => `${c.runId}\u0000${c.taskId}`));
+    // A partial read evaluated the settled tasks' direct downstream only: those it finished without a try
+    // (skipped, upstream_failed) settle nothing, so their own downstream is looked at on the next pass.
+    for (const plan of plans)
+      if (plan.partial)
+        for (const c of plan.changes)
+          if (isFinished(c.to) && took.has(`${c.runId}\u0000${c.taskId}`)) {
+            this.#markDirty(c.runId, c.taskId);
+            this.#wake();
+          }
     let finishedAny = false;
     for (const plan of plans) {
       if (!plan.changes.every((c) => took.has(`${c.runId}\u0000${c.taskId}`))) {
@@ -531,7 +545,7 @@ export class Scheduler {
     let outcome: RunPlan['outcome'] = 'running';
     if (!partial && [...states.values()].every(isFinished))
       outcome = evaluateRunState({ tasks: spec.tasks.filter((t) => byTask.has(t.id)) }, states);
-    return { run, changes, pools, outcome };
+    return { run, changes, pools, outcome, partial: partial !== undefined };
   }
 
   async #dispatch(ti: TaskInstance): Promise<void> {
@@ -585,6 +599,8 @@ interface RunPlan {
   readonly pools: ReadonlySet<string>;
   /** The run's state once every change took effect. */
   readonly outcome: 'running' | 'success' | 'failed';
+  /** Planned from a partial read (see `LoadedRun.partial`). */
+  readonly partial: boolean;
 }
 
 const specIndexes = new WeakMap<DagSpec, ReadonlyMap<string, TaskSpec>>();

@@ -50,6 +50,19 @@ const fan = dag(
   { retries: 1, retryDelay: '1m' },
 );
 
+/** x0..x5 beside a -> b -> c -> d, where a fails for good: b, c and d end upstream_failed. */
+const cascade = dag(
+  'cascade',
+  {
+    ...Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`x${i}`, { job: 'noop' }])),
+    a: { job: 'reject' },
+    b: { job: 'noop', upstream: ['a'] },
+    c: { job: 'noop', upstream: ['b'] },
+    d: { job: 'noop', upstream: ['c'] },
+  },
+  { retries: 0 },
+);
+
 describe('wide runs', () => {
   let h: Harness | undefined;
   afterEach(async () => {
@@ -95,6 +108,21 @@ describe('wide runs', () => {
     // whole run to decide its outcome).
     expect(partialReads.filter((ids) => ids.length === 2).length).toBeGreaterThanOrEqual(8);
     expect(Math.max(...partialReads.map((ids) => ids.length))).toBe(2);
+  });
+
+  it('carries upstream_failed down a chain after a partial read, with the clock standing still', async () => {
+    const { run, partialReads } = await start(cascade);
+    expect((await finished(run.runId)).state).toBe('failed');
+    const states = Object.fromEntries(
+      (await h!.store.listTaskInstances(run.runId)).map((t) => [t.taskId, t.state]),
+    );
+    expect([states.a, states.b, states.c, states.d]).toEqual([
+      'failed',
+      'upstream_failed',
+      'upstream_failed',
+      'upstream_failed',
+    ]);
+    expect(partialReads).toContainEqual(['a', 'b']);
   });
 
   it('keeps a retry delay learnt from a partial read, and fails the run over all its tasks', async () => {
