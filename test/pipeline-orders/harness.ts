@@ -10,7 +10,7 @@ import type { KyselyMetadataStore } from '../../src/adapters/metadata/kysely/kys
 import { openMetadataStoreAt } from '../../src/adapters/metadata/open-metadata-store.ts';
 import { FilesystemObjectStore } from '../../src/adapters/object-store/filesystem/filesystem-object-store.ts';
 import { DuckDbWarehouse } from '../../src/adapters/warehouse/duckdb/duckdb-warehouse.ts';
-import { tryResources } from '../../src/cli/compose.ts';
+import { ensureDefaultPools, tryResources } from '../../src/cli/compose.ts';
 import { loadConfig, type SluiceConfig } from '../../src/config/config.ts';
 import type { Clock } from '../../src/ports/clock.ts';
 import type { DagRun, TaskInstance, TaskTry } from '../../src/ports/metadata-store.ts';
@@ -73,6 +73,8 @@ export async function openPipeline(): Promise<Pipeline> {
   const warehouse = new DuckDbWarehouse({ path: config.warehouse.duckdb.path, dataset: config.dataset });
   await warehouse.ensureTables(allTables);
   await warehouse.close();
+  // As `sluice init` does: DuckDB admits one writer, so the warehouse pool has one slot.
+  await ensureDefaultPools(config, store);
   const objects = new FilesystemObjectStore({ root: config.storage.localRoot, durable: false });
   const dags = await loadDags(projectDir);
   if (!dags.get(DAG_ID)) throw new Error(`dags/${DAG_ID}.ts did not load: ${dags.errors.join('; ')}`);
