@@ -75,16 +75,18 @@ async function openPostgres(url: string, options: OpenMetadataStoreOptions): Pro
     max: options.poolSize ?? 10,
     ...(schema !== 'public' ? { options: `-c search_path=${schema}` } : {}),
   });
-  // An idle client's error (e.g. "terminating connection due to administrator command" while Postgres
-  // restarts) is emitted on the pool; the pool has already dropped that client, so noting it is enough.
-  pool.on(
-    'error',
+  // A connection can break while idle in the pool or while checked out between two queries of a transaction
+  // (e.g. "terminating connection due to administrator command" while Postgres restarts). pg emits that on
+  // the pool (idle) or the client (checked out); unheard, Node would crash the process. The pending query
+  // fails on its own, the pool drops clients that are no longer queryable, the next query reconnects.
+  const noteConnectionError =
     options.onConnectionError ??
-      ((error) =>
-        process.stderr.write(
-          `sluice: metadata database connection lost (${error.message}); reconnecting on next use\n`,
-        )),
-  );
+    ((error: Error) =>
+      process.stderr.write(
+        `sluice: metadata database connection lost (${error.message}); reconnecting on next use\n`,
+      ));
+  pool.on('error', noteConnectionError);
+  pool.on('connect', (client) => client.on('error', noteConnectionError));
   try {
     const c = await pool.connect();
     c.release();
