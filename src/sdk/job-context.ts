@@ -36,6 +36,6 @@ export interface JobContext<P = Record<string, unknown>> {
    * @example ctx.warehouse.execute(ctx.sql('sql/orders/load_staging'), { params: { batch_id: ctx.runId } })
    */
   sql(name: string, vars?: Record<string, unknown>): string;
-  /** The JSON result of another task of this run (like XCom), or undefined when it has none. */
+  /** The JSON result of an upstream task (direct or further up) of this run, like XCom; undefined otherwise. */
   upstream<T = JsonValue>(taskId: string): T | undefined;
 }
