@@ -3,7 +3,7 @@
  */
 import { sqlTypeName } from '../column-types.ts';
 import { sqlStringLiteral } from '../sql-literal.ts';
-import { arity, choiceArg, jsonPathArg, type MacroRegistry, sqlArg } from './macro.ts';
+import { arity, choiceArg, dateAddArgs, jsonPathArg, type MacroRegistry, sqlArg } from './macro.ts';
 
 const CAST_TYPES = ['int64', 'decimal', 'float64', 'date', 'timestamp', 'string', 'bool', 'json'] as const;
 
@@ -15,18 +15,8 @@ export const bigqueryMacros: MacroRegistry = {
   },
 
   bigquery__date_add(call, ...args) {
-    arity(call, args, 3, 4);
-    const unit = choiceArg(call, 3, args[2], ['day', 'hour', 'minute']);
-    const of =
-      args[3] === undefined
-        ? unit === 'day'
-          ? 'date'
-          : 'timestamp'
-        : choiceArg(call, 4, args[3], ['date', 'timestamp']);
-    const expr = sqlArg(call, 1, args[0]);
-    const n = sqlArg(call, 2, args[1], 'an integer SQL expression');
+    const { expr, n, unit, of } = dateAddArgs(call, args);
     if (of === 'date') {
-      if (unit !== 'day') choiceArg(call, 3, unit, ['day']);
       return `DATE_ADD(${expr}, INTERVAL ${n} DAY)`;
     }
     return `TIMESTAMP_ADD(${expr}, INTERVAL ${n} ${unit.toUpperCase()})`;

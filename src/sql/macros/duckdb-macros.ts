@@ -4,7 +4,7 @@
  */
 import { sqlTypeName } from '../column-types.ts';
 import { sqlStringLiteral } from '../sql-literal.ts';
-import { arity, choiceArg, jsonPathArg, type MacroRegistry, sqlArg } from './macro.ts';
+import { arity, choiceArg, dateAddArgs, jsonPathArg, type MacroRegistry, sqlArg } from './macro.ts';
 
 const CAST_TYPES = ['int64', 'decimal', 'float64', 'date', 'timestamp', 'string', 'bool', 'json'] as const;
 
@@ -16,18 +16,8 @@ export const duckdbMacros: MacroRegistry = {
   },
 
   duckdb__date_add(call, ...args) {
-    arity(call, args, 3, 4);
-    const unit = choiceArg(call, 3, args[2], ['day', 'hour', 'minute']);
-    const of =
-      args[3] === undefined
-        ? unit === 'day'
-          ? 'date'
-          : 'timestamp'
-        : choiceArg(call, 4, args[3], ['date', 'timestamp']);
-    const expr = sqlArg(call, 1, args[0]);
-    const n = sqlArg(call, 2, args[1], 'an integer SQL expression');
+    const { expr, n, unit, of } = dateAddArgs(call, args);
     if (of === 'date') {
-      if (unit !== 'day') choiceArg(call, 3, unit, ['day']);
       return `CAST(${expr} + to_days(CAST(${n} AS INTEGER)) AS DATE)`;
     }
     return `(${expr} + to_${unit}s(CAST(${n} AS BIGINT)))`;

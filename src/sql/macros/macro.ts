@@ -60,3 +60,22 @@ export function jsonPathArg(call: MacroCall, position: number, value: unknown): 
 function describe(value: unknown): string {
   return value === undefined ? 'nothing' : (JSON.stringify(value) ?? String(value));
 }
+
+/** The arguments of `date_add(expr, n, unit[, 'date'|'timestamp'])`, checked once for every dialect. */
+export function dateAddArgs(
+  call: MacroCall,
+  args: readonly unknown[],
+): { expr: string; n: string; unit: 'day' | 'hour' | 'minute'; of: 'date' | 'timestamp' } {
+  arity(call, args, 3, 4);
+  const unit = choiceArg(call, 3, args[2], ['day', 'hour', 'minute'] as const);
+  const of =
+    args[3] === undefined
+      ? unit === 'day'
+        ? 'date'
+        : 'timestamp'
+      : choiceArg(call, 4, args[3], ['date', 'timestamp'] as const);
+  const expr = sqlArg(call, 1, args[0]);
+  const n = sqlArg(call, 2, args[1], 'an integer SQL expression');
+  if (of === 'date' && unit !== 'day') choiceArg(call, 3, unit, ['day'] as const);
+  return { expr, n, unit, of };
+}
