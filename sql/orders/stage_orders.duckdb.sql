@@ -1,14 +1,15 @@
 -- Builds:   staging_orders: the valid orders of one batch, parsed and typed, one row per order_id.
 -- Params:   batch_id (string).
--- Strategy: script, atomic; append for the batch (reset_batch clears it first). Reads staging_orders_raw
+-- Strategy: one INSERT; append for the batch (reset_batch clears it first). Reads staging_orders_raw
 --           once: each line is parsed once into a struct of JSON fields and typed from that (no json_extract
 --           per field). A line is kept when every rule of DESIGN.md holds; the rules are written a second
 --           time, with the first failing reason, in quarantine_lines, which only reads the lines this script
 --           did not keep (the test suite checks that both agree with the reference validator line by line).
 --           Within the batch an order_id keeps its copy from the latest file (landed_at, then object name),
---           then the latest line: every valid line is inserted, then the older copies of the few repeated
---           order_ids are deleted (cheaper than ordering a million wide rows); the dropped copies show up in
---           the duplicate_order_ids check.
+--           then the latest line: only the few repeated order_ids are ordered (cheaper than ordering a million
+--           wide rows), and their older copies are left out; the dropped copies show up in the
+--           duplicate_order_ids check. One INSERT, no DELETE afterwards: deleting rows the same transaction
+--           inserted makes DuckDB's commit rewrite them (2.8 s of 11 s for 1M orders).
 {% import 'sql/orders/_rules.duckdb.sql' as rules %}
 INSERT INTO {{ ref('staging_orders') }}
   (batch_id, order_id, customer_id, order_timestamp, total_amount, payment_status, items, item_count,
@@ -62,40 +63,32 @@ typed AS (
       '{"street":"VARCHAR","city":"VARCHAR","state":"VARCHAR","zipcode":"VARCHAR","country":"VARCHAR"}')
     END)
   FROM checked
+),
+valid AS MATERIALIZED (
+  SELECT
+    order_id, customer_id, order_timestamp, total_amount,
+    CASE WHEN payment_status_json IS NOT NULL THEN CAST(payment_status_json AS VARCHAR)[2:-2] END AS payment_status,
+    items_json AS items, json_array_length(items_json) AS item_count,
+    street, city, state, zipcode, country, source_file, line_number, landed_at
+  FROM typed
+  WHERE order_timestamp IS NOT NULL
+),
+dropped AS (
+  -- The older copies of an order_id the batch holds more than once.
+  SELECT source_file, line_number
+  FROM (
+    SELECT
+      source_file, line_number,
+      row_number() OVER (
+        PARTITION BY order_id ORDER BY landed_at DESC NULLS LAST, source_file DESC, line_number DESC
+      ) AS copy
+    FROM valid
+    WHERE order_id IN (SELECT order_id FROM valid GROUP BY order_id HAVING COUNT(*) > 1)
+  ) AS copies
+  WHERE copy > 1
 )
 SELECT
-  {{ param('batch_id') }}, order_id, customer_id, order_timestamp, total_amount,
-  CASE WHEN payment_status_json IS NOT NULL THEN CAST(payment_status_json AS VARCHAR)[2:-2] END,
-  items_json, json_array_length(items_json),
-  street, city, state, zipcode, country,
-  source_file, line_number, {{ current_ts() }}
-FROM typed
-WHERE order_timestamp IS NOT NULL;
-
-DELETE FROM {{ ref('staging_orders') }} AS s
-WHERE s.batch_id = {{ param('batch_id') }}
-  AND EXISTS (
-    SELECT 1
-    FROM (
-      SELECT
-        c.source_file, c.line_number,
-        row_number() OVER (
-          PARTITION BY c.order_id
-          ORDER BY f.landed_at DESC NULLS LAST, c.source_file DESC, c.line_number DESC
-        ) AS copy
-      FROM {{ ref('staging_orders') }} AS c
-      JOIN (
-        SELECT DISTINCT source_file, landed_at
-        FROM {{ ref('staging_orders_raw') }}
-        WHERE batch_id = {{ param('batch_id') }}
-      ) AS f ON f.source_file = c.source_file
-      WHERE c.batch_id = {{ param('batch_id') }}
-        AND c.order_id IN (
-          SELECT order_id FROM {{ ref('staging_orders') }}
-          WHERE batch_id = {{ param('batch_id') }}
-          GROUP BY order_id
-          HAVING COUNT(*) > 1
-        )
-    ) AS older
-    WHERE older.copy > 1 AND older.source_file = s.source_file AND older.line_number = s.line_number
-  );
+  {{ param('batch_id') }}, order_id, customer_id, order_timestamp, total_amount, payment_status, items, item_count,
+  street, city, state, zipcode, country, source_file, line_number, {{ current_ts() }}
+FROM valid
+ANTI JOIN dropped USING (source_file, line_number)
