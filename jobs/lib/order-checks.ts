@@ -119,9 +119,9 @@ export async function runOrderCheck(
   const sql = ctx.sql(`quality/orders/${name}`).trimEnd();
   const settings = checkSettingsOf(name, sql);
   const opts = { params: { batch_id: batchId }, identity: ctx.identity, signal: ctx.signal };
-  // One pass: the count of every failing row travels with the first 10 sample keys (a top-N, not a sort).
+  // One pass: the count of every failing row travels with the first 10 sample keys.
   const { rows } = await ctx.warehouse.query<{ rows_failed: number | string; sample_key: string | null }>(
-    `SELECT COUNT(*) OVER () AS rows_failed, failing.sample_key\nFROM (\n${sql}\n) AS failing\nORDER BY failing.sample_key\nLIMIT 10`,
+    ctx.sql('quality/_failing_summary', { failing: sql }),
     opts,
   );
   const rowsFailed = Number(rows[0]?.rows_failed ?? 0);
