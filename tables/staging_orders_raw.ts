@@ -21,6 +21,9 @@ export default defineTable({
       type: 'string',
       required: true,
       description: 'The line as text, without its line terminator',
+      // Written once, read by validation, quarantine and reconciliation: uncompressed, the 1M-order load takes
+      // 1 s less and 3.5 s less CPU (docs/adr/0020-uncompressed-raw-lines.md).
+      uncompressed: true,
     },
     landed_at: {
       type: 'timestamp',

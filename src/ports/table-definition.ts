@@ -13,6 +13,12 @@ export interface ColumnDefinition {
   readonly type: ColumnType;
   readonly mode: ColumnMode;
   readonly description: string;
+  /**
+   * DuckDB only: store the column without compression. For wide working columns that are written once and
+   * read a few times (raw lines): compressing 500 MB of JSON text costs more time than the disk it saves.
+   * BigQuery ignores it.
+   */
+  readonly uncompressed?: boolean;
 }
 
 export interface TableDefinition {

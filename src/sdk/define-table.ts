@@ -11,6 +11,8 @@ export interface ColumnSpec {
   /** NOT NULL (`REQUIRED` on BigQuery). Default false. */
   readonly required?: boolean;
   readonly description: string;
+  /** DuckDB only: store without compression (see `ColumnDefinition.uncompressed`). Default false. */
+  readonly uncompressed?: boolean;
 }
 
 export interface TableSpec {
@@ -66,6 +68,7 @@ export function defineTable(spec: TableSpec): TableDefinition {
       type: c.type,
       mode: c.required ? 'required' : 'nullable',
       description: c.description,
+      ...(c.uncompressed ? { uncompressed: true } : {}),
     });
   });
   if (columns.length === 0) throw new TableDefinitionError(`${where}: define at least one column`);

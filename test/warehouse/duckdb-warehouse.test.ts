@@ -38,6 +38,23 @@ describe('DuckDB warehouse', () => {
     expect(regions.rows.map((r) => r.region)).toEqual(['West', 'Other', 'East', 'South']);
   });
 
+  it('stores a column marked uncompressed without compression (the raw lines), and compresses the others', async () => {
+    h = await makeDuckDbHarness();
+    await h.warehouse.ensureTables(allTables);
+    await h.warehouse.execute(
+      `INSERT INTO ${h.warehouse.qualify('staging_orders_raw')} (batch_id, source_file, line_number, raw_line)
+       SELECT 'b', 'landing/orders/a.jsonl', i, '{"order_id": "o-' || (i % 50) || '", "items": []}' FROM range(1, 20001) AS t(i)`,
+    );
+    await h.warehouse.execute('CHECKPOINT');
+    const storage = await h.warehouse.query<{ column_name: string; compression: string }>(
+      `SELECT DISTINCT column_name, compression FROM pragma_storage_info('ecommerce_data.staging_orders_raw')
+       WHERE segment_type <> 'VALIDITY' AND column_name IN ('raw_line', 'source_file') ORDER BY ALL`,
+    );
+    const by = (c: string) => storage.rows.filter((r) => r.column_name === c).map((r) => r.compression);
+    expect(by('raw_line')).toEqual(['Uncompressed']);
+    expect(by('source_file')).not.toContain('Uncompressed');
+  });
+
   it('sluice init twice: openWarehouse(config).ensureTables(allTables) creates everything, then changes nothing', async () => {
     h = await makeDuckDbHarness();
     const config = compileConfig({

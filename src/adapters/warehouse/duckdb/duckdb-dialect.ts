@@ -22,7 +22,7 @@ export function duckDbLiteral(text: string): string {
 }
 
 function columnDdl(c: ColumnDefinition): string {
-  return `${quoteIdent(c.name)} ${sqlTypeName('duckdb', c.type)}${c.mode === 'required' ? ' NOT NULL' : ''}`;
+  return `${quoteIdent(c.name)} ${sqlTypeName('duckdb', c.type)}${c.mode === 'required' ? ' NOT NULL' : ''}${c.uncompressed ? ' USING COMPRESSION uncompressed' : ''}`;
 }
 
 /**
