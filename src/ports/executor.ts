@@ -16,6 +16,12 @@ export interface TaskDispatch {
   readonly pool: string;
   /** Start no earlier than this (reschedule-mode sensors, retry delays handled by a delayed job). */
   readonly notBefore?: Date;
+  /**
+   * Set by the scheduler's lost-dispatch sweep: the try was handed over before and is still `queued`, so an
+   * earlier handling of it, if any, failed before it could record anything. An executor that keeps failed
+   * jobs by id lets this one run again (the worker's claim fences a duplicate). Not part of the payload.
+   */
+  readonly redelivery?: boolean;
 }
 
 /** A worker reports that a dispatched try reached a terminal or waiting state (already written to metadata). */
@@ -31,7 +37,10 @@ export type TaskHandler = (dispatch: TaskDispatch, signal: AbortSignal) => Promi
 
 export interface Executor {
   readonly kind: 'local' | 'bullmq';
-  /** Hand a try over; dispatching the same `dispatchId` twice must not run it twice. */
+  /**
+   * Hand a try over; dispatching the same `dispatchId` twice must not run it twice, except as a `redelivery`
+   * after its handler threw.
+   */
   dispatch(task: TaskDispatch): Promise<void>;
   /** Called after a try settles, so the scheduler can evaluate the run without waiting for its next tick. */
   onSettled(listener: (event: TaskSettled) => void): () => void;

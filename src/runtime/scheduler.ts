@@ -548,7 +548,7 @@ export class Scheduler {
     return { run, changes, pools, outcome, partial: partial !== undefined };
   }
 
-  async #dispatch(ti: TaskInstance): Promise<void> {
+  async #dispatch(ti: TaskInstance, redelivery = false): Promise<void> {
     try {
       await this.#o.executor.dispatch({
         dispatchId: dispatchIdFor(ti.runId, ti.taskId, ti.tryNumber),
@@ -557,6 +557,7 @@ export class Scheduler {
         taskId: ti.taskId,
         tryNumber: ti.tryNumber,
         pool: ti.pool,
+        ...(redelivery ? { redelivery } : {}),
       });
     } catch (error) {
       // The try stays queued in the metadata DB; the lost-dispatch sweep hands it over again.
@@ -574,7 +575,7 @@ export class Scheduler {
     const lost = await this.#o.store.findTaskInstances({ states: ['queued'], queuedBefore });
     for (const ti of lost) {
       if (this.#o.runFilter && !this.#o.runFilter(ti.runId)) continue;
-      await this.#dispatch(ti);
+      await this.#dispatch(ti, true);
     }
   }
 }

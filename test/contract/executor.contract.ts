@@ -250,6 +250,21 @@ export function describeExecutorContract(
       expect(settled.map((s) => s.taskId)).toEqual(['t1', 't2']);
     });
 
+    it('runs a try again when the lost-dispatch sweep hands it over after its handler threw', async () => {
+      const { executor, rec, settled } = await start();
+      rec.failing.add('t1');
+      const task = dispatchOf(1);
+      await executor.dispatch(task);
+      await waitFor('the failed try to settle', () => settled.length === 1);
+      // The handler could not record the try, so the metadata DB still has it queued; the sweep redelivers it.
+      rec.failing.delete('t1');
+      await executor.dispatch({ ...task, redelivery: true });
+      await waitFor('the redelivered try to settle', () => settled.length === 2);
+      await sleep(100);
+      expect(rec.calls.map((c) => c.dispatchId)).toEqual([task.dispatchId, task.dispatchId]);
+      expect(settled.map((s) => s.taskId)).toEqual(['t1', 't1']);
+    });
+
     it('counts tries in flight until they settle', async () => {
       const { executor, rec, settled } = await start(2);
       expect(await executor.inFlight()).toBe(0);

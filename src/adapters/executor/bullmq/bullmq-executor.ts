@@ -143,8 +143,17 @@ export class BullmqExecutor implements Executor {
 
   #add(task: TaskDispatch): Promise<unknown> {
     const delayMs = task.notBefore ? Math.max(0, task.notBefore.getTime() - this.#clock.now().getTime()) : 0;
-    return this.#channel(task.pool).then(({ queue }) =>
-      queue.add(task.taskId, toJobData(task), {
+    return this.#channel(task.pool).then(async ({ queue }) => {
+      // A job whose handler threw stays in the failed set under the try's id, and BullMQ ignores an add with
+      // an id it holds: a redelivery (the try is still queued) takes the failed job out first. Only then, so
+      // that the common dispatch costs no extra round trip.
+      if (task.redelivery && (await queue.getJobState(task.dispatchId)) === 'failed') {
+        this.#logger.warn('a redelivered try failed before it was recorded; adding it again', {
+          dispatchId: task.dispatchId,
+        });
+        await queue.remove(task.dispatchId);
+      }
+      return queue.add(task.taskId, toJobData(task), {
         jobId: task.dispatchId,
         attempts: 1,
         ...(delayMs > 0 ? { delay: delayMs } : {}),
@@ -153,8 +162,8 @@ export class BullmqExecutor implements Executor {
           count: this.#settings.keepCompleted.count,
         },
         removeOnFail: { age: this.#settings.keepFailed.ageSeconds, count: this.#settings.keepFailed.count },
-      }),
-    );
+      });
+    });
   }
 
   /** The queue and event listener of a pool, created on first use. */
