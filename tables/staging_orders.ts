@@ -23,6 +23,9 @@ export default defineTable({
       type: 'json',
       required: true,
       description: 'The items array as JSON: product_id, quantity, unit_price',
+      // The widest column, written once per batch and read by two checks and the publish: uncompressed on
+      // DuckDB, validating 1M orders takes 0.5-1 s less (ADR 0020).
+      uncompressed: true,
     },
     item_count: { type: 'int64', required: true, description: 'Number of items' },
     street: { type: 'string', description: 'shipping_address.street' },

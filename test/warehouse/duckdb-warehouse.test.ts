@@ -55,6 +55,29 @@ describe('DuckDB warehouse', () => {
     expect(by('source_file')).not.toContain('Uncompressed');
   });
 
+  it('stores the items of staging_orders uncompressed and its other text columns compressed', async () => {
+    h = await makeDuckDbHarness();
+    await h.warehouse.ensureTables(allTables);
+    await h.warehouse.execute(
+      `INSERT INTO ${h.warehouse.qualify('staging_orders')} (batch_id, order_id, customer_id, order_timestamp,
+         total_amount, payment_status, items, item_count, state, source_file, line_number)
+       SELECT 'b', 'o-' || i, 'c-' || (i % 50), TIMESTAMP '2026-01-01', 10, 'completed',
+         '[{"product_id":"p-' || (i % 7) || '","quantity":1,"unit_price":10}]', 1, 'CA', 'landing/orders/a.jsonl', i
+       FROM range(1, 20001) AS t(i)`,
+    );
+    await h.warehouse.execute('CHECKPOINT');
+    const storage = await h.warehouse.query<{ column_name: string; compression: string }>(
+      `SELECT DISTINCT column_name, compression FROM pragma_storage_info('ecommerce_data.staging_orders')
+       WHERE segment_type <> 'VALIDITY' AND column_name NOT IN ('order_timestamp', 'total_amount', 'item_count', 'line_number', 'loaded_at') ORDER BY ALL`,
+    );
+    const by = (c: string) => storage.rows.filter((r) => r.column_name === c).map((r) => r.compression);
+    expect(by('items')).toEqual(['Uncompressed']);
+    for (const column of ['batch_id', 'order_id', 'customer_id', 'payment_status', 'state', 'source_file']) {
+      expect(by(column), column).not.toHaveLength(0);
+      expect(by(column), column).not.toContain('Uncompressed');
+    }
+  });
+
   it('sluice init twice: openWarehouse(config).ensureTables(allTables) creates everything, then changes nothing', async () => {
     h = await makeDuckDbHarness();
     const config = compileConfig({

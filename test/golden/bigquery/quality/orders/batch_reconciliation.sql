@@ -22,10 +22,15 @@ per_line AS (
   FROM outcomes
   GROUP BY source_file, line_number
 ),
+flagged AS (
+  -- The lines that are not simply read once and kept or quarantined once: few. Both uses below read this,
+  -- not per_line, so the million-row per_line is streamed once instead of being materialized for two readers.
+  SELECT * FROM per_line WHERE reads <> 1 OR kept + quarantined <> 1
+),
 unaccounted AS (
   -- Read, neither kept nor quarantined: the raw line is only looked at for these (the dropped copies).
   SELECT p.source_file, p.line_number, JSON_VALUE(SAFE.PARSE_JSON(r.raw_line), '$.order_id') AS order_id
-  FROM per_line AS p
+  FROM flagged AS p
   JOIN `my-project.ecommerce_data.staging_orders_raw` AS r
     ON r.batch_id = @batch_id AND r.source_file = p.source_file AND r.line_number = p.line_number
   WHERE p.reads = 1 AND p.kept + p.quarantined = 0
@@ -37,7 +42,7 @@ problems AS (
       WHEN reads > 1 THEN 'read more than once'
       ELSE 'kept or quarantined more than once'
     END AS problem
-  FROM per_line
+  FROM flagged
   WHERE reads <> 1 OR kept + quarantined > 1
   UNION ALL
   SELECT u.source_file, u.line_number, 'neither kept, quarantined nor a copy of a kept order'

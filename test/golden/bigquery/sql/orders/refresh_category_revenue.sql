@@ -11,8 +11,9 @@ DELETE FROM `my-project.ecommerce_data.agg_category_revenue` WHERE order_date IN
   SELECT v.order_timestamp
   FROM `my-project.ecommerce_data.staging_orders` AS v
   WHERE v.batch_id <> @batch_id
-    AND v.order_id IN (
-      SELECT b.order_id FROM `my-project.ecommerce_data.staging_orders` AS b WHERE b.batch_id = @batch_id
+    AND EXISTS (
+      SELECT 1 FROM `my-project.ecommerce_data.staging_orders` AS b
+      WHERE b.batch_id = @batch_id AND b.order_id = v.order_id
     )) AS t);
 
 INSERT INTO `my-project.ecommerce_data.agg_category_revenue` (order_date, category, revenue, units, orders, updated_at)
@@ -26,8 +27,9 @@ WHERE f.order_date IN (SELECT DISTINCT CAST(t.order_timestamp AS DATE) AS order_
   SELECT v.order_timestamp
   FROM `my-project.ecommerce_data.staging_orders` AS v
   WHERE v.batch_id <> @batch_id
-    AND v.order_id IN (
-      SELECT b.order_id FROM `my-project.ecommerce_data.staging_orders` AS b WHERE b.batch_id = @batch_id
+    AND EXISTS (
+      SELECT 1 FROM `my-project.ecommerce_data.staging_orders` AS b
+      WHERE b.batch_id = @batch_id AND b.order_id = v.order_id
     )) AS t)
   AND f.payment_status = 'completed'
 GROUP BY f.order_date, f.category;

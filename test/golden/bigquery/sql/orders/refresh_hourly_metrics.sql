@@ -13,8 +13,9 @@ DELETE FROM `my-project.ecommerce_data.agg_hourly_metrics` WHERE hour_start IN (
   SELECT v.order_timestamp
   FROM `my-project.ecommerce_data.staging_orders` AS v
   WHERE v.batch_id <> @batch_id
-    AND v.order_id IN (
-      SELECT b.order_id FROM `my-project.ecommerce_data.staging_orders` AS b WHERE b.batch_id = @batch_id
+    AND EXISTS (
+      SELECT 1 FROM `my-project.ecommerce_data.staging_orders` AS b
+      WHERE b.batch_id = @batch_id AND b.order_id = v.order_id
     )) AS t);
 
 INSERT INTO `my-project.ecommerce_data.agg_hourly_metrics`
@@ -35,8 +36,9 @@ WITH per_hour AS (
   SELECT v.order_timestamp
   FROM `my-project.ecommerce_data.staging_orders` AS v
   WHERE v.batch_id <> @batch_id
-    AND v.order_id IN (
-      SELECT b.order_id FROM `my-project.ecommerce_data.staging_orders` AS b WHERE b.batch_id = @batch_id
+    AND EXISTS (
+      SELECT 1 FROM `my-project.ecommerce_data.staging_orders` AS b
+      WHERE b.batch_id = @batch_id AND b.order_id = v.order_id
     )) AS t)
     AND f.hour_start IN (SELECT DISTINCT TIMESTAMP_TRUNC(t.order_timestamp, HOUR) AS hour_start FROM (SELECT b.order_timestamp
   FROM `my-project.ecommerce_data.staging_orders` AS b
@@ -45,8 +47,9 @@ WITH per_hour AS (
   SELECT v.order_timestamp
   FROM `my-project.ecommerce_data.staging_orders` AS v
   WHERE v.batch_id <> @batch_id
-    AND v.order_id IN (
-      SELECT b.order_id FROM `my-project.ecommerce_data.staging_orders` AS b WHERE b.batch_id = @batch_id
+    AND EXISTS (
+      SELECT 1 FROM `my-project.ecommerce_data.staging_orders` AS b
+      WHERE b.batch_id = @batch_id AND b.order_id = v.order_id
     )) AS t)
   GROUP BY f.hour_start
 )

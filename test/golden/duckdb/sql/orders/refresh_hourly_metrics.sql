@@ -13,8 +13,9 @@ DELETE FROM "ecommerce_data"."agg_hourly_metrics" WHERE hour_start IN (SELECT DI
   SELECT v.order_timestamp
   FROM "ecommerce_data"."staging_orders" AS v
   WHERE v.batch_id <> $batch_id
-    AND v.order_id IN (
-      SELECT b.order_id FROM "ecommerce_data"."staging_orders" AS b WHERE b.batch_id = $batch_id
+    AND EXISTS (
+      SELECT 1 FROM "ecommerce_data"."staging_orders" AS b
+      WHERE b.batch_id = $batch_id AND b.order_id = v.order_id
     )) AS t);
 
 INSERT INTO "ecommerce_data"."agg_hourly_metrics"
@@ -27,8 +28,9 @@ WITH touched AS MATERIALIZED (
   SELECT v.order_timestamp
   FROM "ecommerce_data"."staging_orders" AS v
   WHERE v.batch_id <> $batch_id
-    AND v.order_id IN (
-      SELECT b.order_id FROM "ecommerce_data"."staging_orders" AS b WHERE b.batch_id = $batch_id
+    AND EXISTS (
+      SELECT 1 FROM "ecommerce_data"."staging_orders" AS b
+      WHERE b.batch_id = $batch_id AND b.order_id = v.order_id
     )) AS t
 ),
 per_hour AS (
