@@ -31,15 +31,13 @@ WITH lines AS (
   SELECT
     o.order_id, o.order_timestamp, o.customer_id, o.total_amount, o.payment_status,
     o.street, o.city, o.state, o.zipcode, o.country, o.source_file,
-    unnest(list_transform(
-      json_transform(o.items, '[{"product_id":"VARCHAR","quantity":"DOUBLE","unit_price":"JSON"}]'),
-      lambda item, i: {
-        'line_number': i,
-        'product_id': item.product_id,
-        'quantity': CAST(item.quantity AS BIGINT),
-        'unit_price': {{ rules.decimal_of_text('CAST(item.unit_price AS VARCHAR)') }}
-      })) AS item
-  FROM {{ ref('staging_orders') }} AS o
+    -- One row per item, numbered from 1; the item stays a struct of VARCHAR / DOUBLE / JSON text until the
+    -- final SELECT types it (cheaper than building a typed struct per item in a lambda).
+    unnest(o.parsed) AS item, generate_subscripts(o.parsed, 1) AS line_number
+  FROM (
+    SELECT *, json_transform(items, '[{"product_id":"VARCHAR","quantity":"DOUBLE","unit_price":"JSON"}]') AS parsed
+    FROM {{ ref('staging_orders') }}
+  ) AS o
   WHERE o.batch_id = {{ param('batch_id') }}
     AND o.order_id NOT IN (
       SELECT n.order_id
@@ -48,6 +46,14 @@ WITH lines AS (
         ON mine.batch_id = {{ param('batch_id') }} AND mine.order_id = n.order_id
       WHERE n.batch_id > {{ param('batch_id') }} AND n.source_file <> mine.source_file
     )
+),
+typed AS (
+  SELECT
+    * EXCLUDE (item),
+    item.product_id,
+    CAST(item.quantity AS BIGINT) AS quantity,
+    {{ rules.decimal_of_text('CAST(item.unit_price AS VARCHAR)') }} AS unit_price
+  FROM lines
 ),
 customers AS (
   SELECT customer_id, customer_tier
@@ -61,13 +67,13 @@ products AS (
   QUALIFY row_number() OVER (PARTITION BY product_id ORDER BY updated_at DESC) = 1
 )
 SELECT
-  l.order_id, l.item.line_number, l.order_timestamp, CAST(l.order_timestamp AS DATE),
+  l.order_id, l.line_number, l.order_timestamp, CAST(l.order_timestamp AS DATE),
   date_trunc('hour', l.order_timestamp), l.customer_id, COALESCE(c.customer_tier, 'unknown'),
-  l.item.product_id, p.product_name, COALESCE(p.category, 'unknown'), l.item.quantity, l.item.unit_price,
-  l.item.quantity * l.item.unit_price, l.total_amount, l.payment_status,
+  l.product_id, p.product_name, COALESCE(p.category, 'unknown'), l.quantity, l.unit_price,
+  l.quantity * l.unit_price, l.total_amount, l.payment_status,
   l.street, l.city, l.state, l.zipcode, l.country, COALESCE(r.region, 'Other'),
   {{ param('batch_id') }}, l.source_file, {{ current_ts() }}
-FROM lines AS l
+FROM typed AS l
 LEFT JOIN customers AS c ON c.customer_id = l.customer_id
-LEFT JOIN products AS p ON p.product_id = l.item.product_id
+LEFT JOIN products AS p ON p.product_id = l.product_id
 LEFT JOIN {{ ref('ref_state_regions') }} AS r ON r.state = upper(trim(l.state));
