@@ -8,8 +8,8 @@
 --           Within the batch an order_id keeps its copy from the latest file (landed_at, then object name),
 --           then the latest line: only the few repeated order_ids are ordered (cheaper than ordering a million
 --           wide rows), and their older copies are left out; the dropped copies show up in the
---           duplicate_order_ids check. One INSERT, no DELETE afterwards: deleting rows the same transaction
---           inserted makes DuckDB's commit rewrite them (2.8 s of 11 s for 1M orders).
+--           duplicate_order_ids check. No DELETE afterwards: deleting rows the same transaction inserted
+--           makes DuckDB's commit rewrite them (2.8 s of 11 s for 1M orders).
 INSERT INTO "ecommerce_data"."staging_orders"
   (batch_id, order_id, customer_id, order_timestamp, total_amount, payment_status, items, item_count,
    street, city, state, zipcode, country, source_file, line_number, loaded_at)
