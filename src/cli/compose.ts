@@ -5,7 +5,7 @@
 import pino from 'pino';
 import { openMetadataStore } from '../adapters/metadata/open-metadata-store.ts';
 import { openObjectStore } from '../adapters/object-store/open-object-store.ts';
-import { openWarehouse } from '../adapters/warehouse/open-warehouse.ts';
+import { closeIdleWarehouses, openWarehouse } from '../adapters/warehouse/open-warehouse.ts';
 import { type ConfigOverrides, loadConfig, type SluiceConfig } from '../config/config.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { TaskHandler } from '../ports/executor.ts';
@@ -57,12 +57,21 @@ export function createProcessLogger(
   return wrap(base);
 }
 
+/**
+ * How long the in-process executor keeps DuckDB open after a try, for the next task of the run: the tasks of
+ * a run follow each other within milliseconds, and a warm instance saves each of them the reopen and a cold
+ * cache (ADR 0021). Another process that wants the file waits at most this long (its lock retry covers it).
+ */
+export const LOCAL_KEEP_OPEN_MS = 1000;
+
 /** How tries reach the warehouse, the bucket and the SQL templates in this process. */
 export function tryResources(config: SluiceConfig): TryResources & { close(): Promise<void> } {
   let objects: Promise<ObjectStore> | undefined;
   const renderers = new Map<Dialect, SqlRenderer>();
+  // Workers of the distributed executor share the file with other worker processes: they close at once.
+  const keepOpenMs = config.executor.kind === 'local' ? LOCAL_KEEP_OPEN_MS : 0;
   return {
-    openWarehouse: () => openWarehouse(config),
+    openWarehouse: () => openWarehouse(config, { keepOpenMs }),
     objectStore: () => {
       objects ??= openObjectStore(config);
       return objects;
@@ -81,6 +90,7 @@ export function tryResources(config: SluiceConfig): TryResources & { close(): Pr
     },
     async close() {
       if (objects) await (await objects.catch(() => undefined))?.close();
+      await closeIdleWarehouses();
     },
   };
 }

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closeIdleInstances } from '../../src/adapters/warehouse/duckdb/duckdb-instances.ts';
 import { DuckDbWarehouse } from '../../src/adapters/warehouse/duckdb/duckdb-warehouse.ts';
 import { openWarehouse } from '../../src/adapters/warehouse/open-warehouse.ts';
 import { compileConfig } from '../../src/config/config.ts';
@@ -269,6 +270,39 @@ describe('DuckDB warehouse', () => {
     await h.warehouse.close();
     expect((await second.query('SELECT n FROM t')).rows).toEqual([{ n: 1 }]);
     await second.close();
+    expect(await openInChild(h.path)).toBe('opened');
+  });
+
+  it('keeps the database open for keepOpenMs after the last close, then frees the file', async () => {
+    h = await makeDuckDbHarness({ keepOpenMs: 1500 });
+    await h.warehouse.execute('CREATE TABLE t AS SELECT 1 AS n');
+    await h.warehouse.close();
+    // Kept open: another process cannot take the file, and this process's next session reuses the instance.
+    expect(await openInChild(h.path)).toMatch(/^locked: /);
+    const next = new DuckDbWarehouse({ path: h.path, dataset: 'ecommerce_data', keepOpenMs: 300 });
+    expect((await next.query('SELECT n FROM t')).rows).toEqual([{ n: 1 }]);
+    await next.close();
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await openInChild(h.path)).toBe('opened');
+  });
+
+  it('closes an instance kept open at once on closeIdleInstances, and never reuses one whose file was replaced', async () => {
+    h = await makeDuckDbHarness({ keepOpenMs: 60_000 });
+    await h.warehouse.execute('CREATE TABLE t AS SELECT 1 AS n');
+    await h.warehouse.close();
+    closeIdleInstances();
+    expect(await openInChild(h.path)).toBe('opened');
+
+    await h.warehouse.execute('CREATE TABLE u AS SELECT 2 AS n');
+    await h.warehouse.close();
+    // A new database at the same path (a SLUICE_HOME deleted and created again) while the old one is idle.
+    rmSync(h.path, { force: true });
+    rmSync(`${h.path}.wal`, { force: true });
+    const fresh = new DuckDbWarehouse({ path: h.path, dataset: 'ecommerce_data' });
+    expect(
+      (await fresh.query("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name IN ('t', 'u')")).rows,
+    ).toEqual([{ n: 0 }]);
+    await fresh.close();
     expect(await openInChild(h.path)).toBe('opened');
   });
 

@@ -14,6 +14,12 @@ export interface DuckDbWarehouseOptions {
   readonly threads?: number;
   /** How long to keep retrying while another process holds the file lock (ms). Default 5000. */
   readonly lockTimeoutMs?: number;
+  /**
+   * How long this process keeps the database open after its last session closed, for the next one (ms).
+   * Default 0: closed at once, which frees the file for other processes. The in-process executor's tries
+   * use a short time, so the next task of a run finds DuckDB and its cache warm (ADR 0021).
+   */
+  readonly keepOpenMs?: number;
   /** Longest line `loadLines` reads whole (bytes). Default 32 MiB; longer lines are loaded as DuckDB reports them. */
   readonly maxLineBytes?: number;
 }

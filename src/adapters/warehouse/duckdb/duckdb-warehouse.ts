@@ -1,6 +1,7 @@
 /**
  * The embedded warehouse: one DuckDB file, opened lazily on the first statement and closed by `close()` so the
- * file is free between tasks. Every session runs in UTC. Loads run as SQL inside DuckDB (read_csv), never
+ * file is free between tasks (or kept open a moment for this process's next task: `keepOpenMs`). Every
+ * session runs in UTC. Loads run as SQL inside DuckDB (read_csv), never
  * through this process.
  */
 import { mkdir, rename, rm } from 'node:fs/promises';
@@ -264,7 +265,7 @@ JOIN (VALUES ${files.join(', ')}) AS f(uri, source_file) ON f.uri = r.filename`;
     const s = await session.catch(() => undefined);
     if (!s) return;
     s.connection.closeSync();
-    await releaseInstance(this.#options.path, s.instance);
+    await releaseInstance(this.#options.path, s.instance, this.#options.keepOpenMs ?? 0);
   }
 
   /** Insert the seed rows whose primary key is absent; returns how many were inserted. */
