@@ -1,8 +1,7 @@
 /**
  * The embedded warehouse: one DuckDB file, opened lazily on the first statement and closed by `close()` so the
  * file is free between tasks (or kept open a moment for this process's next task: `keepOpenMs`). Every
- * session runs in UTC. Loads run as SQL inside DuckDB (read_csv), never
- * through this process.
+ * session runs in UTC. Loads run as SQL inside DuckDB (read_csv), never through this process.
  */
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
