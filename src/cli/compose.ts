@@ -62,7 +62,7 @@ export function createProcessLogger(
  * a run follow each other within milliseconds, and a warm instance saves each of them the reopen and a cold
  * cache (ADR 0021). Another process that wants the file waits at most this long (its lock retry covers it).
  */
-export const LOCAL_KEEP_OPEN_MS = 1000;
+const LOCAL_KEEP_OPEN_MS = 1000;
 
 /** How tries reach the warehouse, the bucket and the SQL templates in this process. */
 export function tryResources(config: SluiceConfig): TryResources & { close(): Promise<void> } {
