@@ -56,14 +56,16 @@ describe('DuckDB warehouse', () => {
     expect(by('source_file')).not.toContain('Uncompressed');
   });
 
-  it('stores the items of staging_orders uncompressed and its other text columns compressed', async () => {
+  it('stores the items and the per-order text columns of staging_orders uncompressed, and compresses the others', async () => {
     h = await makeDuckDbHarness();
     await h.warehouse.ensureTables(allTables);
     await h.warehouse.execute(
       `INSERT INTO ${h.warehouse.qualify('staging_orders')} (batch_id, order_id, customer_id, order_timestamp,
-         total_amount, payment_status, items, item_count, state, source_file, line_number)
+         total_amount, payment_status, items, item_count, street, city, state, zipcode, country, source_file,
+         line_number)
        SELECT 'b', 'o-' || i, 'c-' || (i % 50), TIMESTAMP '2026-01-01', 10, 'completed',
-         '[{"product_id":"p-' || (i % 7) || '","quantity":1,"unit_price":10}]', 1, 'CA', 'landing/orders/a.jsonl', i
+         '[{"product_id":"p-' || (i % 7) || '","quantity":1,"unit_price":10}]', 1, i || ' Main St',
+         'City ' || (i % 5), 'CA', lpad(CAST(i AS VARCHAR), 5, '0'), 'USA', 'landing/orders/a.jsonl', i
        FROM range(1, 20001) AS t(i)`,
     );
     await h.warehouse.execute('CHECKPOINT');
@@ -72,8 +74,9 @@ describe('DuckDB warehouse', () => {
        WHERE segment_type <> 'VALIDITY' AND column_name NOT IN ('order_timestamp', 'total_amount', 'item_count', 'line_number', 'loaded_at') ORDER BY ALL`,
     );
     const by = (c: string) => storage.rows.filter((r) => r.column_name === c).map((r) => r.compression);
-    expect(by('items')).toEqual(['Uncompressed']);
-    for (const column of ['batch_id', 'order_id', 'customer_id', 'payment_status', 'state', 'source_file']) {
+    for (const column of ['items', 'order_id', 'customer_id', 'street', 'zipcode'])
+      expect(by(column), column).toEqual(['Uncompressed']);
+    for (const column of ['batch_id', 'payment_status', 'city', 'state', 'country', 'source_file']) {
       expect(by(column), column).not.toHaveLength(0);
       expect(by(column), column).not.toContain('Uncompressed');
     }
