@@ -69,4 +69,21 @@ describe('order checks at their edges', () => {
       'landing/orders/checks.jsonl:1 neither kept, quarantined nor a copy of a kept order',
     ]);
   });
+
+  it('reconciliation names a line read twice once, and a line kept twice', async () => {
+    // Line 1 is lost since the test above; read a second time it is reported as read twice, not also as lost.
+    await h.query(
+      `INSERT INTO ecommerce_data.staging_orders_raw (batch_id, source_file, line_number, raw_line)
+       SELECT batch_id, source_file, line_number, raw_line FROM ecommerce_data.staging_orders_raw
+       WHERE batch_id = '${BATCH}' AND line_number = 1`,
+    );
+    await h.query(
+      `INSERT INTO ecommerce_data.staging_orders SELECT * FROM ecommerce_data.staging_orders
+       WHERE batch_id = '${BATCH}' AND line_number = 2`,
+    );
+    expect((await failing('batch_reconciliation')).sort()).toEqual([
+      'landing/orders/checks.jsonl:1 read more than once',
+      'landing/orders/checks.jsonl:2 kept or quarantined more than once',
+    ]);
+  });
 });

@@ -23,17 +23,22 @@ per_line AS (
   GROUP BY source_file, line_number
 ),
 flagged AS (
-  -- The lines that are not simply read once and kept or quarantined once: few. Both uses below read this,
-  -- not per_line, so the million-row per_line is streamed once instead of being materialized for two readers.
-  SELECT * FROM per_line WHERE reads <> 1 OR kept + quarantined <> 1
+  -- The lines read more than once, or kept or quarantined more than once, or not read at all: few. Both uses
+  -- below read this, not per_line, so the million-row per_line is streamed once.
+  SELECT * FROM per_line WHERE reads <> 1 OR kept + quarantined > 1
 ),
 unaccounted AS (
-  -- Read, neither kept nor quarantined: the raw line is only looked at for these (the dropped copies).
-  SELECT p.source_file, p.line_number, JSON_VALUE(SAFE.PARSE_JSON(r.raw_line), '$.order_id') AS order_id
-  FROM flagged AS p
-  JOIN `my-project.ecommerce_data.staging_orders_raw` AS r
-    ON r.batch_id = @batch_id AND r.source_file = p.source_file AND r.line_number = p.line_number
-  WHERE p.reads = 1 AND p.kept + p.quarantined = 0
+  -- Read, neither kept nor quarantined: the dropped copies, whose raw line is looked at. The raw lines stream
+  -- past the keys of the kept and quarantined lines (joining flagged instead made DuckDB build its hash table
+  -- on the million raw lines: 0.15 s more for 1M orders).
+  SELECT r.source_file, r.line_number, JSON_VALUE(SAFE.PARSE_JSON(r.raw_line), '$.order_id') AS order_id
+  FROM `my-project.ecommerce_data.staging_orders_raw` AS r
+  LEFT JOIN (
+    SELECT source_file, line_number FROM `my-project.ecommerce_data.staging_orders` WHERE batch_id = @batch_id
+    UNION ALL
+    SELECT source_file, line_number FROM `my-project.ecommerce_data.quarantine_orders` WHERE batch_id = @batch_id
+  ) AS a ON a.source_file = r.source_file AND a.line_number = r.line_number
+  WHERE r.batch_id = @batch_id AND a.source_file IS NULL
 ),
 problems AS (
   SELECT source_file, line_number,
@@ -43,13 +48,14 @@ problems AS (
       ELSE 'kept or quarantined more than once'
     END AS problem
   FROM flagged
-  WHERE reads <> 1 OR kept + quarantined > 1
   UNION ALL
   SELECT u.source_file, u.line_number, 'neither kept, quarantined nor a copy of a kept order'
   FROM unaccounted AS u
-  WHERE u.order_id IS NULL OR u.order_id NOT IN (
+  -- A line read more than once is reported above, once.
+  LEFT JOIN flagged AS f ON f.source_file = u.source_file AND f.line_number = u.line_number
+  WHERE f.source_file IS NULL AND (u.order_id IS NULL OR u.order_id NOT IN (
     SELECT k.order_id FROM `my-project.ecommerce_data.staging_orders` AS k WHERE k.batch_id = @batch_id
-  )
+  ))
 )
 SELECT source_file || ':' || CAST(line_number AS STRING) || ' ' || problem AS sample_key
 FROM problems
