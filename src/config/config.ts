@@ -30,6 +30,8 @@ export const ENV_KEYS = {
     'on SIGHUP (default 30s)',
   SLUICE_DUCKDB_MEMORY_LIMIT: 'DuckDB memory_limit, e.g. 4GB (default: DuckDB default)',
   SLUICE_DUCKDB_THREADS: 'DuckDB threads (default: number of cores)',
+  SLUICE_DUCKDB_BLOCK_ALLOCATOR_MEMORY:
+    'memory DuckDB keeps for its blocks while the warehouse is open, e.g. 1GB; 0B = none (default 1GB)',
   SLUICE_WEB_HOST: 'address the web server binds (default 127.0.0.1)',
   SLUICE_WEB_PORT: 'port of the web server (default 8080)',
   SLUICE_WEB_TOKEN: 'bearer token for the web UI and API; required when binding beyond loopback',
@@ -61,6 +63,10 @@ const schema = z
         path: z.string().min(1),
         memoryLimit: z.string().optional(),
         threads: z.number().int().positive().optional(),
+        // An absolute size only: DuckDB 1.5 aborts the process on some other forms (a percentage).
+        blockAllocatorMemory: z
+          .string()
+          .regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 512MB or 1GB'),
       }),
       bigquery: z.object({
         project: z.string().optional(),
@@ -169,7 +175,11 @@ export function compileConfig(input: {
     projectDir,
     dataset: 'ecommerce_data',
     logLevel: 'info',
-    warehouse: { kind: 'duckdb', duckdb: { path: join(home, 'warehouse.duckdb') }, bigquery: {} },
+    warehouse: {
+      kind: 'duckdb',
+      duckdb: { path: join(home, 'warehouse.duckdb'), blockAllocatorMemory: '1GB' },
+      bigquery: {},
+    },
     storage: { kind: 'local', localRoot: join(home, 'bucket') },
     executor: { kind: 'local', concurrency: 4 },
     metadata: { pgliteDir: join(home, 'meta') },
@@ -187,6 +197,7 @@ export function compileConfig(input: {
         path: join(home, 'warehouse.duckdb'),
         memoryLimit: env.SLUICE_DUCKDB_MEMORY_LIMIT,
         threads: envInt(env, 'SLUICE_DUCKDB_THREADS'),
+        blockAllocatorMemory: env.SLUICE_DUCKDB_BLOCK_ALLOCATOR_MEMORY,
       },
       bigquery: { project: env.GCP_PROJECT, location: env.BQ_LOCATION },
     },
@@ -269,6 +280,7 @@ function hintFor(key: string): string {
     'engine.heartbeatIntervalMs': 'SLUICE_HEARTBEAT_INTERVAL',
     'engine.zombieThresholdMs': 'SLUICE_ZOMBIE_THRESHOLD',
     'engine.dagReloadIntervalMs': 'SLUICE_DAG_RELOAD_INTERVAL',
+    'warehouse.duckdb.blockAllocatorMemory': 'SLUICE_DUCKDB_BLOCK_ALLOCATOR_MEMORY',
   };
   const envKey = envByPath[key];
   return envKey ? ` (set by ${envKey}, a CLI flag or sluice.config.ts)` : '';

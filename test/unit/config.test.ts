@@ -7,6 +7,7 @@ describe('config', () => {
     expect(c.home).toBe('/tmp/p/.sluice');
     expect(c.warehouse.kind).toBe('duckdb');
     expect(c.warehouse.duckdb.path).toBe('/tmp/p/.sluice/warehouse.duckdb');
+    expect(c.warehouse.duckdb.blockAllocatorMemory).toBe('1GB');
     expect(c.storage).toMatchObject({ kind: 'local', localRoot: '/tmp/p/.sluice/bucket' });
     expect(c.metadata.url).toBeUndefined();
     expect(c.dataset).toBe('ecommerce_data');
@@ -34,6 +35,12 @@ describe('config', () => {
     await expect(
       loadConfig({ env: { SLUICE_WAREHOUSE: 'bigquery' }, ignoreConfigFile: true }),
     ).rejects.toThrow(/GCP_PROJECT is required/);
+    // DuckDB 1.5 aborts the whole process on a percentage here, so only absolute sizes get through.
+    await expect(
+      loadConfig({ env: { SLUICE_DUCKDB_BLOCK_ALLOCATOR_MEMORY: '50%' }, ignoreConfigFile: true }),
+    ).rejects.toThrow(
+      /blockAllocatorMemory.*a size such as 512MB or 1GB.*SLUICE_DUCKDB_BLOCK_ALLOCATOR_MEMORY/,
+    );
   });
 
   it('documents every environment key it reads', () => {

@@ -309,11 +309,16 @@ describe('DuckDB warehouse', () => {
     expect(await openInChild(h.path)).toBe('opened');
   });
 
-  it('applies memory_limit and threads from the configuration, and runs in UTC', async () => {
+  it('applies memory_limit, threads and block_allocator_memory from the configuration, and runs in UTC', async () => {
     const probe = await makeDuckDbHarness();
     await probe.cleanup();
     const config = compileConfig({
-      env: { SLUICE_HOME: probe.dir, SLUICE_DUCKDB_MEMORY_LIMIT: '512MB', SLUICE_DUCKDB_THREADS: '1' },
+      env: {
+        SLUICE_HOME: probe.dir,
+        SLUICE_DUCKDB_MEMORY_LIMIT: '512MB',
+        SLUICE_DUCKDB_THREADS: '1',
+        SLUICE_DUCKDB_BLOCK_ALLOCATOR_MEMORY: '256MiB',
+      },
       cwd: probe.dir,
       projectDir: probe.dir,
       fileOverrides: {},
@@ -330,9 +335,9 @@ describe('DuckDB warehouse', () => {
     expect(w.dialect).toBe('duckdb');
     expect(w.capabilities.singleWriter).toBe(true);
     const r = await w.query(
-      "SELECT current_setting('memory_limit') AS mem, current_setting('threads') AS threads, current_setting('TimeZone') AS tz",
+      "SELECT current_setting('memory_limit') AS mem, current_setting('threads') AS threads, current_setting('TimeZone') AS tz, current_setting('block_allocator_memory') AS blocks",
     );
-    expect(r.rows[0]).toMatchObject({ threads: 1, tz: 'UTC' });
+    expect(r.rows[0]).toMatchObject({ threads: 1, tz: 'UTC', blocks: '256.0 MiB' });
     expect(String(r.rows[0]!.mem)).toMatch(/^(488\.2 MiB|512\.0 MB|512MB)$/);
     expect(readdirSync(probe.dir)).toContain('warehouse.duckdb');
   });

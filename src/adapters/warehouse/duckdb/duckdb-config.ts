@@ -12,6 +12,11 @@ export interface DuckDbWarehouseOptions {
   readonly memoryLimit?: string;
   /** DuckDB `threads`. */
   readonly threads?: number;
+  /**
+   * DuckDB `block_allocator_memory`, e.g. `1GB`: memory DuckDB keeps for its blocks while the database is open
+   * instead of returning it to the OS and faulting it in again (ADR 0022). Unset: DuckDB's default (none).
+   */
+  readonly blockAllocatorMemory?: string;
   /** How long to keep retrying while another process holds the file lock (ms). Default 5000. */
   readonly lockTimeoutMs?: number;
   /**
@@ -39,5 +44,6 @@ export function duckDbOptionsFromConfig(config: SluiceConfig): DuckDbWarehouseOp
     dataset: config.dataset,
     ...(d.memoryLimit ? { memoryLimit: d.memoryLimit } : {}),
     ...(d.threads ? { threads: d.threads } : {}),
+    blockAllocatorMemory: d.blockAllocatorMemory,
   };
 }

@@ -382,10 +382,11 @@ WHERE ${NOT_BLANK.replace(/raw_line/g, 'n.raw_line')}`,
   }
 
   async #open(): Promise<Session> {
-    const { path, memoryLimit, threads } = this.#options;
+    const { path, memoryLimit, threads, blockAllocatorMemory } = this.#options;
     const config: Record<string, string> = {};
     if (memoryLimit) config.memory_limit = memoryLimit;
     if (threads) config.threads = String(threads);
+    if (blockAllocatorMemory) config.block_allocator_memory = blockAllocatorMemory;
     if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
     const deadline = Date.now() + (this.#options.lockTimeoutMs ?? 5000);
     let delay = 50;
