@@ -66,7 +66,8 @@ const schema = z
         // An absolute size only: DuckDB 1.5 aborts the process on some other forms (a percentage).
         blockAllocatorMemory: z
           .string()
-          .regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 512MB or 1GB'),
+          .regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 512MB or 1GB')
+          .optional(),
       }),
       bigquery: z.object({
         project: z.string().optional(),
