@@ -8,7 +8,7 @@ export default defineTable({
     batch_id: { type: 'string', required: true, description: 'Run id of the batch' },
     // The four text columns with a value per order (order_id, customer_id, street, zipcode) and items are stored
     // uncompressed on DuckDB: analysing and compressing them cost more than writing them (validating 1M orders
-    // takes 0.3 s less for 46 MB more disk; ADR 0020 addendum).
+    // takes 0.3 s less for 46 MB more disk; ADR 0020, addendum 2).
     order_id: { type: 'string', required: true, description: 'Upstream order id', uncompressed: true },
     customer_id: {
       type: 'string',
