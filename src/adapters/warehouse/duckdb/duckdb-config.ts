@@ -44,6 +44,6 @@ export function duckDbOptionsFromConfig(config: SluiceConfig): DuckDbWarehouseOp
     dataset: config.dataset,
     ...(d.memoryLimit ? { memoryLimit: d.memoryLimit } : {}),
     ...(d.threads ? { threads: d.threads } : {}),
-    blockAllocatorMemory: d.blockAllocatorMemory,
+    ...(d.blockAllocatorMemory ? { blockAllocatorMemory: d.blockAllocatorMemory } : {}),
   };
 }

@@ -95,7 +95,7 @@ export async function releaseInstance(path: string, instance: DuckDBInstance, ke
   entry.users--;
   if (entry.users > 0) return;
   if (keepOpenMs > 0) {
-    if (entry.idle) clearTimeout(entry.idle);
+    // No timer is pending here: acquireInstance clears it when a user arrives.
     entry.idle = setTimeout(() => {
       if (entry.users <= 0) closeEntry(path, entry);
     }, keepOpenMs);
